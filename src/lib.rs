@@ -1,0 +1,1 @@
+//! solio: a single-threaded async runtime with asyncio's toolkit.
