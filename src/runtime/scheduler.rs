@@ -198,11 +198,9 @@ impl Core {
         if !self.shared.has_remote.swap(false, Ordering::Acquire) {
             return;
         }
-        let tasks = {
-            let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
-            std::mem::take(&mut remote.queue)
-        };
-        self.run_queue.borrow_mut().extend(tasks);
+        // Drain in place so both buffers keep their capacity: a remote wake allocates nothing once warm.
+        let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
+        self.run_queue.borrow_mut().extend(remote.queue.drain(..));
     }
 
     /// Polls I/O and fires timers; parks when `busy()` says there is nothing to run.

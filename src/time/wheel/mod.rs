@@ -112,10 +112,7 @@ struct List {
 
 impl List {
     /// The empty list.
-    const EMPTY: List = List {
-        head: NIL,
-        tail: NIL,
-    };
+    const EMPTY: List = List { head: NIL, tail: NIL };
 }
 
 /// A hierarchical timer wheel of 6 levels × 64 slots with 1 ms ticks (see the module docs).
@@ -388,9 +385,7 @@ impl Wheel {
 
     /// Takes entry `index` out of its list, if it is in one (a fired entry is not).
     fn unlink(&mut self, index: usize) {
-        let Entry {
-            list, prev, next, ..
-        } = self.entries[index];
+        let Entry { list, prev, next, .. } = self.entries[index];
         if list == FIRED {
             return;
         }
