@@ -22,11 +22,14 @@
 //! later wakes are no-ops. By the time the last reference can be released on another thread, the future
 //! and output are gone, so a foreign thread only ever frees memory.
 
+mod group;
 mod join;
 pub(crate) mod raw;
 pub(crate) mod waker;
+pub(crate) mod waker_set;
 mod yield_now;
 
+pub use group::{GroupError, SpawnError, Spawner, TaskFailure, TaskGroup};
 pub use join::{AbortHandle, JoinError, JoinHandle};
 pub use yield_now::{YieldNow, yield_now};
 
