@@ -103,17 +103,24 @@ pub(crate) struct Core {
     pub(crate) reactor: Reactor,
     /// Reused buffer of timer wakers fired in one go.
     fired: RefCell<Vec<Waker>>,
+    /// Wakes the future passed to `block_on`.
+    main: Arc<MainWaker>,
+    main_waker: Waker,
 }
 
 impl Core {
     pub(crate) fn new(config: &Config) -> std::io::Result<Core> {
         let (reactor, unpark) = Reactor::new()?;
+        let shared = Arc::new(Shared {
+            remote: Mutex::new(Remote { queue: Vec::new(), closed: false }),
+            has_remote: AtomicBool::new(false),
+            unpark,
+        });
+        let main = Arc::new(MainWaker { woken: AtomicBool::new(true), shared: shared.clone() });
         Ok(Core {
-            shared: Arc::new(Shared {
-                remote: Mutex::new(Remote { queue: Vec::new(), closed: false }),
-                has_remote: AtomicBool::new(false),
-                unpark,
-            }),
+            main_waker: Waker::from(main.clone()),
+            main,
+            shared,
             run_queue: RefCell::new(VecDeque::with_capacity(256)),
             owned: RefCell::new(Slab::new()),
             next_id: Cell::new(1),
@@ -150,9 +157,10 @@ impl Core {
     /// Drives `future` to completion, running the spawned tasks, the reactor and the timers meanwhile.
     pub(crate) fn block_on<F: Future>(self: &std::rc::Rc<Core>, future: F) -> F::Output {
         let _enter = context::enter(self);
-        let main = Arc::new(MainWaker { woken: AtomicBool::new(true), shared: self.shared.clone() });
-        let waker = Waker::from(main.clone());
-        let mut cx = Context::from_waker(&waker);
+        // `block_on` never nests, so one waker serves every call; it is made once per runtime.
+        let main = &self.main;
+        main.woken.store(true, Ordering::Release);
+        let mut cx = Context::from_waker(&self.main_waker);
         let mut future = pin!(future);
         loop {
             if main.woken.swap(false, Ordering::AcqRel) {
