@@ -93,6 +93,7 @@ fn run_drops_pending_tasks_when_main_returns() {
 }
 
 #[test]
+#[allow(clippy::async_yields_async)] // the handle is carried out of one `block_on` into the next
 fn block_on_resumes_pending_tasks_of_an_earlier_call() {
     let rt = Runtime::new().unwrap();
     let counter = Rc::new(Cell::new(0));
@@ -140,6 +141,7 @@ impl Future for SelfWaker {
         if self.polls.get() == 1 {
             for _ in 0..self.wakes {
                 cx.waker().wake_by_ref();
+                #[allow(clippy::waker_clone_wake)] // exercises wake-by-value on purpose
                 cx.waker().clone().wake();
             }
             Poll::Pending
