@@ -218,3 +218,27 @@ fn many_tasks_all_complete() {
     });
     assert_eq!(total, (0..10_000u64).sum::<u64>());
 }
+
+#[test]
+fn the_block_on_future_takes_its_turn_in_line_like_asyncios_main_task() {
+    let log = Log::new();
+    solio::run({
+        let log = log.clone();
+        async move {
+            for name in ["a", "b"] {
+                let log = log.clone();
+                drop(solio::spawn(async move {
+                    log.push(format!("{name}1"));
+                    solio::yield_now().await;
+                    log.push(format!("{name}2"));
+                }));
+            }
+            log.push("m0");
+            solio::yield_now().await;
+            log.push("m1");
+            solio::yield_now().await;
+            log.push("m2");
+        }
+    });
+    assert_eq!(log.take(), ["m0", "a1", "b1", "m1", "a2", "b2", "m2"]);
+}

@@ -62,10 +62,6 @@ impl Shared {
         // already pending: nothing is lost.
         let _ = self.unpark.wake();
     }
-
-    fn is_current(&self) -> bool {
-        context::with_current(|core| std::ptr::eq(Arc::as_ptr(&core.shared), self)).unwrap_or(false)
-    }
 }
 
 /// Hands a task (with the reference it owns) to its runtime: the local run queue on the runtime's thread,
@@ -75,7 +71,7 @@ pub(crate) fn schedule(task: RawTask) {
     context::with_current(|core| {
         let t = task.as_ref().expect("task present");
         if Arc::ptr_eq(&core.shared, &t.header().shared) {
-            core.run_queue.borrow_mut().push_back(task.take().expect("task present"));
+            core.run_queue.borrow_mut().push_back(task.take());
         }
     });
     if let Some(task) = task {
@@ -96,7 +92,11 @@ pub(crate) struct Config {
 /// Everything the runtime thread owns.
 pub(crate) struct Core {
     pub(crate) shared: Arc<Shared>,
-    run_queue: RefCell<VecDeque<RawTask>>,
+    /// Tasks ready to be polled; `None` is the turn of the `block_on` future, which is no task (it may
+    /// borrow from the caller's stack) but takes its place in line like one, as asyncio's main task does.
+    run_queue: RefCell<VecDeque<Option<RawTask>>>,
+    /// The `block_on` future has an entry in `run_queue`.
+    main_queued: Cell<bool>,
     /// Every task whose future is alive, so that shutdown can drop them all.
     owned: RefCell<Slab<RawTask>>,
     next_id: Cell<u64>,
@@ -127,6 +127,7 @@ impl Core {
             main,
             shared,
             run_queue: RefCell::new(VecDeque::with_capacity(256)),
+            main_queued: Cell::new(false),
             owned: RefCell::new(Slab::new()),
             next_id: Cell::new(1),
             event_interval: config.event_interval,
@@ -155,7 +156,7 @@ impl Core {
             owned.set_owned_key(entry.key());
             entry.insert(owned);
         }
-        self.run_queue.borrow_mut().push_back(queued);
+        self.run_queue.borrow_mut().push_back(Some(queued));
         JoinHandle::new(join)
     }
 
@@ -169,53 +170,66 @@ impl Core {
         let _enter = context::enter(self);
         // `block_on` never nests, so one waker serves every call; it is made once per runtime.
         let main = &self.main;
-        main.woken.store(true, Ordering::Release);
+        main.woken.store(false, Ordering::Release);
+        self.main_queued.set(true);
+        self.run_queue.borrow_mut().push_front(None);
         let mut cx = Context::from_waker(&self.main_waker);
         let mut future = pin!(future);
         loop {
             if main.woken.swap(false, Ordering::AcqRel) {
-                let start = self.slow_poll.map(|_| std::time::Instant::now());
-                let poll = future.as_mut().poll(&mut cx);
-                if let Some(start) = start {
-                    self.check_slow_poll(start, || "the block_on future".into());
-                }
-                if let Poll::Ready(out) = poll {
-                    return out;
-                }
+                self.queue_main();
             }
-            self.run_tasks();
+            for _ in 0..self.event_interval {
+                let Some(entry) = self.run_queue.borrow_mut().pop_front() else { break };
+                let Some(task) = entry else {
+                    self.main_queued.set(false);
+                    let start = self.slow_poll.map(|_| std::time::Instant::now());
+                    let poll = future.as_mut().poll(&mut cx);
+                    if let Some(start) = start {
+                        self.check_slow_poll(start, || "the block_on future".into());
+                    }
+                    if let Poll::Ready(out) = poll {
+                        return out;
+                    }
+                    continue;
+                };
+                self.run_task(task);
+            }
             self.drain_remote();
             let busy = || !self.run_queue.borrow().is_empty() || main.woken.load(Ordering::Acquire);
             self.turn_drivers(busy);
         }
     }
 
-    /// Polls up to `event_interval` tasks from the front of the run queue.
-    fn run_tasks(&self) {
-        for _ in 0..self.event_interval {
-            let Some(task) = self.run_queue.borrow_mut().pop_front() else { return };
-            match task.take_notified() {
-                Next::Poll => {
-                    let done = match self.slow_poll {
-                        None => task.poll(),
-                        Some(_) => {
-                            let start = std::time::Instant::now();
-                            let done = task.poll();
-                            self.check_slow_poll(start, || format!("task '{}'", self.task_name(&task)));
-                            done
-                        }
-                    };
-                    if done {
-                        self.finish(&task);
+    /// Puts the `block_on` future in line, once.
+    fn queue_main(&self) {
+        if !self.main_queued.replace(true) {
+            self.run_queue.borrow_mut().push_back(None);
+        }
+    }
+
+    /// Polls one task taken from the run queue (whose reference it releases).
+    fn run_task(&self, task: RawTask) {
+        match task.take_notified() {
+            Next::Poll => {
+                let done = match self.slow_poll {
+                    None => task.poll(),
+                    Some(_) => {
+                        let start = std::time::Instant::now();
+                        let done = task.poll();
+                        self.check_slow_poll(start, || format!("task '{}'", self.task_name(&task)));
+                        done
                     }
-                }
-                Next::Cancel => {
-                    task.cancel();
+                };
+                if done {
                     self.finish(&task);
                 }
-                Next::Skip => {}
             }
-            // `task` (the queue's reference) is released here.
+            Next::Cancel => {
+                task.cancel();
+                self.finish(&task);
+            }
+            Next::Skip => {}
         }
     }
 
@@ -258,7 +272,7 @@ impl Core {
         }
         // Drain in place so both buffers keep their capacity: a remote wake allocates nothing once warm.
         let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
-        self.run_queue.borrow_mut().extend(remote.queue.drain(..));
+        self.run_queue.borrow_mut().extend(remote.queue.drain(..).map(Some));
     }
 
     /// Polls I/O and fires timers; parks when `busy()` says there is nothing to run.
@@ -361,7 +375,14 @@ impl Wake for MainWaker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        if !self.woken.swap(true, Ordering::AcqRel) && !self.shared.is_current() {
+        let local = context::with_current(|core| {
+            let mine = Arc::ptr_eq(&core.shared, &self.shared);
+            if mine {
+                core.queue_main();
+            }
+            mine
+        });
+        if local != Some(true) && !self.woken.swap(true, Ordering::AcqRel) {
             self.shared.unpark_runtime();
         }
     }
