@@ -1,1 +1,3 @@
 //! solio: a single-threaded async runtime with asyncio's toolkit.
+
+pub mod sync;
