@@ -1,0 +1,85 @@
+//! Helpers shared by the `sync_*` tests.
+//!
+//! [`Manual`] polls one future by hand with its own waker, so a test can step several waiters in an
+//! exact order and see which of them were woken, with no runtime in between. Tests that need tasks,
+//! aborts or time use the solio runtime instead.
+
+// Each test file uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
+
+/// Counts the wakes it receives.
+struct Counter(AtomicUsize);
+
+impl Wake for Counter {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A future polled by hand, as if it were a task of its own. Dropping it cancels the future.
+pub(crate) struct Manual<F: Future> {
+    future: Pin<Box<F>>,
+    counter: Arc<Counter>,
+    waker: Waker,
+    seen: usize,
+}
+
+impl<F: Future> Manual<F> {
+    pub(crate) fn new(future: F) -> Self {
+        let counter = Arc::new(Counter(AtomicUsize::new(0)));
+        Manual {
+            future: Box::pin(future),
+            waker: Waker::from(counter.clone()),
+            counter,
+            seen: 0,
+        }
+    }
+
+    /// Polls once.
+    pub(crate) fn poll(&mut self) -> Poll<F::Output> {
+        self.future
+            .as_mut()
+            .poll(&mut Context::from_waker(&self.waker))
+    }
+
+    /// Polls once and expects the future to be pending.
+    #[track_caller]
+    pub(crate) fn pending(&mut self) {
+        assert!(
+            self.poll().is_pending(),
+            "expected the future to be pending"
+        );
+    }
+
+    /// Polls once and expects the future to complete.
+    #[track_caller]
+    pub(crate) fn ready(&mut self) -> F::Output {
+        match self.poll() {
+            Poll::Ready(output) => output,
+            Poll::Pending => panic!("expected the future to complete"),
+        }
+    }
+
+    /// Whether the future has been woken since the last call.
+    pub(crate) fn woken(&mut self) -> bool {
+        let now = self.counter.0.load(Ordering::SeqCst);
+        let woken = now > self.seen;
+        self.seen = now;
+        woken
+    }
+}
+
+/// Polls a future once, by hand, and returns what it gave.
+pub(crate) fn poll_once<F: Future>(future: F) -> Poll<F::Output> {
+    Manual::new(future).poll()
+}
