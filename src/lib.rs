@@ -1,3 +1,40 @@
-//! solio: a single-threaded async runtime with asyncio's toolkit.
+//! # solio
+//!
+//! A single-threaded async runtime with Python asyncio's toolkit.
+//!
+//! One thread runs an executor that polls tasks from a run queue, a reactor on `mio` that turns OS
+//! readiness into wakeups, and a hierarchical timer wheel. Because tasks never leave that thread, they
+//! need not be `Send`: `Rc` and `RefCell` just work.
+//!
+//! | asyncio | solio |
+//! |---|---|
+//! | `asyncio.run(main())` | [`run`]`(main())` |
+//! | `asyncio.create_task(c)` | [`spawn`]`(fut)` → [`JoinHandle`] |
+//! | `task.cancel()` | [`JoinHandle::abort`] |
+//! | `await asyncio.sleep(s)` | [`time::sleep`]`(d).await` |
+//! | `asyncio.wait_for(c, t)` | [`time::timeout`]`(d, fut).await` |
+//! | `await asyncio.sleep(0)` | [`yield_now`]`().await` |
+//!
+//! ```
+//! use std::time::Duration;
+//! use solio::time::{sleep, Instant};
+//!
+//! let rt = solio::Runtime::builder().paused_clock(true).build().unwrap();
+//! rt.block_on(async {
+//!     let start = Instant::now();
+//!     let a = solio::spawn(async { sleep(Duration::from_secs(2)).await; "a" });
+//!     let b = solio::spawn(async { sleep(Duration::from_secs(3)).await; "b" });
+//!     assert_eq!((a.await.unwrap(), b.await.unwrap()), ("a", "b"));
+//!     // Concurrent: 3 s, not 5 s.
+//!     assert_eq!(start.elapsed(), Duration::from_secs(3));
+//! });
+//! ```
 
+mod reactor;
+pub mod runtime;
 pub mod sync;
+pub mod task;
+pub mod time;
+
+pub use runtime::{Builder, Runtime, run};
+pub use task::{JoinError, JoinHandle, spawn, yield_now};

@@ -8,6 +8,7 @@
 //! | `Event()` | [`Event`] |
 //! | `Barrier(n)` | [`Barrier`] |
 //! | `Queue`, `PriorityQueue`, `LifoQueue` | [`Queue`], [`PriorityQueue`], [`LifoQueue`] |
+//! | a `Future` set once with `set_result` | [`oneshot`] |
 //!
 //! `async with` becomes an RAII guard: [`SemaphorePermit`] and [`MutexGuard`] release when dropped.
 //!
@@ -32,7 +33,7 @@ mod barrier;
 mod condvar;
 mod event;
 mod mutex;
-// pub mod oneshot; // owned by the integrator (src/sync/oneshot.rs)
+pub mod oneshot; // owned by the integrator
 mod queue;
 mod semaphore;
 mod waiters;

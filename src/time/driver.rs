@@ -1,0 +1,87 @@
+//! The runtime's clock and timer wheel, as the scheduler and `Sleep` use them.
+//!
+//! Ticks are whole milliseconds since the runtime was created. A deadline is rounded *up* to its tick and
+//! the clock's time *down*, so a timer never fires before its deadline.
+
+use std::cell::{Cell, RefCell};
+use std::time::{Duration, Instant};
+
+use super::wheel::Wheel;
+
+/// The clock and the wheel of one runtime.
+pub(crate) struct Driver {
+    pub(crate) wheel: RefCell<Wheel>,
+    base: Instant,
+    /// `Some(offset from base)` when the clock is paused (virtual).
+    paused: Option<Cell<Duration>>,
+    /// Work in flight outside the runtime (blocking-pool jobs) whose completion the paused clock must not
+    /// skip past.
+    inhibit: Cell<usize>,
+}
+
+impl Driver {
+    pub(crate) fn new(paused: bool) -> Driver {
+        Driver {
+            wheel: RefCell::new(Wheel::new()),
+            base: Instant::now(),
+            paused: paused.then(|| Cell::new(Duration::ZERO)),
+            inhibit: Cell::new(0),
+        }
+    }
+
+    pub(crate) fn is_paused(&self) -> bool {
+        self.paused.is_some()
+    }
+
+    /// The runtime's current time: real, or virtual when paused.
+    pub(crate) fn now(&self) -> Instant {
+        match &self.paused {
+            // Virtual time is bounded by the farthest timer deadline, itself an `Instant` that exists.
+            Some(offset) => self.base.checked_add(offset.get()).unwrap_or(self.base),
+            None => Instant::now(),
+        }
+    }
+
+    /// The current tick, rounded down.
+    pub(crate) fn now_tick(&self) -> u64 {
+        let since = self.now().saturating_duration_since(self.base);
+        u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// The tick of `deadline`, rounded up; `u64::MAX` for deadlines beyond what a tick can count.
+    pub(crate) fn deadline_tick(&self, deadline: Instant) -> u64 {
+        let since = deadline.saturating_duration_since(self.base);
+        let ms = since.as_millis() + u128::from(since.subsec_nanos() % 1_000_000 != 0);
+        u64::try_from(ms).unwrap_or(u64::MAX)
+    }
+
+    /// How long the real clock may park before the wheel has work; `None` when no timer is pending.
+    pub(crate) fn park_timeout(&self) -> Option<Duration> {
+        let tick = self.wheel.borrow().next_expiration()?;
+        let at = Duration::from_millis(tick);
+        let since = Instant::now().saturating_duration_since(self.base);
+        // Parks longer than a day wake up early and park again: harmless, and keeps the timeout in range.
+        Some(at.saturating_sub(since).min(Duration::from_secs(86_400)))
+    }
+
+    /// Moves the paused clock forward to `tick` (never backward).
+    pub(crate) fn advance_clock_to(&self, tick: u64) {
+        if let Some(offset) = &self.paused {
+            let to = Duration::from_millis(tick);
+            if to > offset.get() {
+                offset.set(to);
+            }
+        }
+    }
+
+    /// While inhibited, the paused clock waits for real wakeups instead of jumping to the next timer.
+    pub(crate) fn auto_advance_inhibited(&self) -> bool {
+        self.inhibit.get() != 0
+    }
+
+    /// Counts work in flight outside the runtime (see [`Driver::auto_advance_inhibited`]).
+    #[allow(dead_code)] // used by the blocking pool
+    pub(crate) fn inhibit_auto_advance(&self, delta: isize) {
+        self.inhibit.set(self.inhibit.get().saturating_add_signed(delta));
+    }
+}
