@@ -6,7 +6,12 @@ mod support;
 use std::rc::Rc;
 
 use solio::sync::{AcquireError, BoundedSemaphore, Semaphore, TryAcquireError};
-use support::Manual;
+use std::cell::RefCell;
+use std::time::Duration;
+
+use solio::task::AbortHandle;
+use solio::time::{sleep, timeout};
+use support::{Log, Manual, run_paused, yields};
 
 #[test]
 fn acquire_is_immediate_while_permits_are_free() {
@@ -333,4 +338,301 @@ impl DefaultForTests for AcquireError {
         sem.close();
         Manual::new(sem.acquire()).ready().unwrap_err()
     }
+}
+
+// ---- asyncio's test_locks.py (SemaphoreTests), on the runtime ----
+
+/// Spawns a task that acquires one permit of `sem` and keeps it (asyncio's bare `await sem.acquire()`),
+/// then logs `id`.
+fn acquirer(sem: &Rc<Semaphore>, log: &Log<u32>, id: u32) -> solio::JoinHandle<()> {
+    let (sem, log) = (sem.clone(), log.clone());
+    solio::spawn(async move {
+        sem.acquire().await.unwrap().forget();
+        log.push(id);
+    })
+}
+
+#[test]
+fn asyncio_acquire() {
+    solio::run(async {
+        let sem = Rc::new(Semaphore::new(3));
+        let log = Log::new();
+        sem.acquire().await.unwrap().forget();
+        sem.acquire().await.unwrap().forget();
+        let t1 = acquirer(&sem, &log, 1);
+        let t2 = acquirer(&sem, &log, 2);
+        let t3 = acquirer(&sem, &log, 3);
+        yields(1).await;
+        assert_eq!(log.get(), [1]);
+        assert_eq!(sem.available_permits(), 0);
+
+        let t4 = acquirer(&sem, &log, 4);
+        sem.add_permits(2); // asyncio's two `release()` calls
+        // Both permits were handed to t2 and t3 at once; nothing is left for t4.
+        assert_eq!(sem.available_permits(), 0);
+        yields(1).await;
+        assert_eq!(log.get(), [1, 2, 3]);
+        assert_eq!(sem.available_permits(), 0);
+        assert!(t1.is_finished() && t2.is_finished() && t3.is_finished());
+        assert!(!t4.is_finished());
+
+        sem.add_permits(1);
+        t4.await.unwrap();
+        assert_eq!(log.get(), [1, 2, 3, 4]);
+    });
+}
+
+#[test]
+fn asyncio_acquire_cancel() {
+    solio::run(async {
+        let sem = Rc::new(Semaphore::new(1));
+        let held = sem.clone().acquire_owned().await.unwrap();
+        let task = acquirer(&sem, &Log::new(), 1);
+        yields(1).await;
+        task.abort();
+        assert!(task.await.unwrap_err().is_cancelled());
+        assert_eq!(
+            format!("{sem:?}"),
+            "Semaphore { permits: 0, waiters: 0, closed: false }"
+        );
+        drop(held);
+        assert_eq!(sem.available_permits(), 1);
+    });
+}
+
+#[test]
+fn asyncio_acquire_cancel_before_awoken() {
+    solio::run(async {
+        let sem = Rc::new(Semaphore::new(0));
+        let log = Log::new();
+        let t1 = acquirer(&sem, &log, 1);
+        let t2 = acquirer(&sem, &log, 2);
+        let t3 = acquirer(&sem, &log, 3);
+        let t4 = acquirer(&sem, &log, 4);
+        yields(1).await;
+
+        t1.abort();
+        t2.abort();
+        sem.add_permits(1);
+        yields(2).await;
+        assert!(t3.is_finished());
+        assert!(!t4.is_finished());
+        assert_eq!(log.get(), [3]);
+
+        t4.abort();
+        assert!(t1.await.unwrap_err().is_cancelled());
+        assert!(t2.await.unwrap_err().is_cancelled());
+        assert!(t4.await.unwrap_err().is_cancelled());
+        assert_eq!(sem.available_permits(), 0);
+    });
+}
+
+#[test]
+fn asyncio_acquire_hang() {
+    solio::run(async {
+        let sem = Rc::new(Semaphore::new(0));
+        let t1 = acquirer(&sem, &Log::new(), 1);
+        let t2 = acquirer(&sem, &Log::new(), 2);
+        yields(1).await;
+        t1.abort();
+        sem.add_permits(1);
+        yields(2).await;
+        assert_eq!(
+            sem.available_permits(),
+            0,
+            "the permit went to t2, not back to the pool"
+        );
+        assert!(t2.is_finished());
+        assert!(t1.await.unwrap_err().is_cancelled());
+    });
+}
+
+#[test]
+fn asyncio_acquire_no_hang() {
+    run_paused(async {
+        let sem = Rc::new(Semaphore::new(1));
+        let victim: Rc<RefCell<Option<AbortHandle>>> = Rc::default();
+        let t1 = {
+            let (sem, victim) = (sem.clone(), victim.clone());
+            solio::spawn(async move {
+                let permit = sem.acquire().await.unwrap();
+                solio::yield_now().await;
+                drop(permit); // hands the permit to t2...
+                victim.borrow().as_ref().unwrap().abort(); // ...which is cancelled before it runs
+            })
+        };
+        let t2 = {
+            let sem = sem.clone();
+            solio::spawn(async move {
+                let _permit = sem.acquire().await.unwrap();
+                unreachable!("t2 is cancelled before it runs");
+            })
+        };
+        *victim.borrow_mut() = Some(t2.abort_handle());
+        t1.await.unwrap();
+        assert!(t2.await.unwrap_err().is_cancelled());
+        let permit = timeout(Duration::from_secs(1), sem.acquire()).await;
+        assert!(permit.expect("the permit was passed back").is_ok());
+    });
+}
+
+#[test]
+fn asyncio_acquire_fifo_order() {
+    run_paused(async {
+        let sem = Rc::new(Semaphore::new(1));
+        let log = Log::new();
+        let tasks: Vec<_> = ["c1", "c2", "c3"]
+            .into_iter()
+            .map(|tag| {
+                let (sem, log) = (sem.clone(), log.clone());
+                solio::spawn(async move {
+                    for round in 1..=2 {
+                        let permit = sem.acquire().await.unwrap();
+                        log.push(format!("{tag}_{round}"));
+                        sleep(Duration::from_millis(10)).await;
+                        drop(permit);
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        assert_eq!(log.get(), ["c1_1", "c2_1", "c3_1", "c1_2", "c2_2", "c3_2"]);
+    });
+}
+
+#[test]
+fn asyncio_acquire_fifo_order_2() {
+    solio::run(async {
+        let sem = Rc::new(Semaphore::new(1));
+        let log = Log::new();
+        let t1 = acquirer(&sem, &log, 1);
+        let t2 = {
+            let (sem, log) = (sem.clone(), log.clone());
+            solio::spawn(async move {
+                let permit = sem.acquire().await.unwrap();
+                log.push(2);
+                drop(permit);
+                sem.acquire().await.unwrap().forget();
+                log.push(4);
+            })
+        };
+        let t3 = acquirer(&sem, &log, 3);
+        yields(1).await;
+        sem.add_permits(2);
+        for task in [t1, t2, t3] {
+            task.await.unwrap();
+        }
+        // asyncio logs [1, 2, 3, 4]. Here the two permits were handed to t2 and t3 at once, so when t2
+        // gives its permit back nobody is in line, and its second acquire takes it without waiting:
+        // permits went out in the order t1, t2, t3, t2; t3 simply logs when it next runs.
+        assert_eq!(log.get(), [1, 2, 4, 3]);
+        assert_eq!(sem.available_permits(), 0);
+    });
+}
+
+#[test]
+fn asyncio_acquire_fifo_order_3() {
+    solio::run(async {
+        let sem = Rc::new(Semaphore::new(0));
+        let log = Log::new();
+        let t1 = acquirer(&sem, &log, 1);
+        let t2 = acquirer(&sem, &log, 2);
+        let t3 = acquirer(&sem, &log, 3);
+        yields(1).await;
+        t1.abort();
+        yields(1).await;
+        sem.add_permits(2);
+        assert!(t1.await.unwrap_err().is_cancelled());
+        t2.await.unwrap();
+        t3.await.unwrap();
+        assert_eq!(log.get(), [2, 3]);
+    });
+}
+
+#[test]
+fn at_most_n_tasks_hold_permits_and_they_enter_in_spawn_order() {
+    run_paused(async {
+        let sem = Rc::new(Semaphore::new(3));
+        let inside = Rc::new(std::cell::Cell::new(0));
+        let entered = Log::new();
+        let tasks: Vec<_> = (0..12)
+            .map(|i| {
+                let (sem, inside, entered) = (sem.clone(), inside.clone(), entered.clone());
+                solio::spawn(async move {
+                    let _permit = sem.acquire_owned().await.unwrap();
+                    entered.push(i);
+                    inside.set(inside.get() + 1);
+                    assert!(inside.get() <= 3);
+                    sleep(Duration::from_millis(5 + (i % 4) * 3)).await;
+                    inside.set(inside.get() - 1);
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        assert_eq!(entered.get(), (0..12).collect::<Vec<_>>());
+        assert_eq!(sem.available_permits(), 3);
+    });
+}
+
+#[test]
+fn an_owned_permit_moves_into_a_spawned_task() {
+    solio::run(async {
+        let sem = Rc::new(Semaphore::new(1));
+        let permit = sem.clone().acquire_owned().await.unwrap();
+        let waiter = {
+            let sem = sem.clone();
+            solio::spawn(async move { sem.acquire_owned().await.unwrap().num_permits() })
+        };
+        let holder = solio::spawn(async move {
+            solio::yield_now().await;
+            drop(permit);
+        });
+        holder.await.unwrap();
+        assert_eq!(waiter.await.unwrap(), 1);
+        assert_eq!(sem.available_permits(), 1);
+    });
+}
+
+#[test]
+fn close_wakes_waiting_tasks_with_an_error() {
+    solio::run(async {
+        let sem = Rc::new(Semaphore::new(0));
+        let waiters: Vec<_> = (0..3)
+            .map(|_| {
+                let sem = sem.clone();
+                solio::spawn(async move { sem.acquire().await.map(|p| p.num_permits()) })
+            })
+            .collect();
+        yields(1).await;
+        sem.close();
+        for waiter in waiters {
+            assert_eq!(
+                waiter.await.unwrap().unwrap_err().to_string(),
+                "semaphore closed"
+            );
+        }
+    });
+}
+
+#[test]
+fn timed_out_acquire_leaves_the_line() {
+    run_paused(async {
+        let sem = Semaphore::new(1);
+        let held = sem.acquire().await.unwrap();
+        assert!(
+            timeout(Duration::from_millis(50), sem.acquire())
+                .await
+                .is_err()
+        );
+        let mut late = Manual::new(sem.acquire());
+        late.pending();
+        drop(held);
+        assert!(late.woken());
+        drop(late.ready().unwrap());
+        assert_eq!(sem.available_permits(), 1);
+    });
 }

@@ -125,7 +125,9 @@ impl Drop for Runtime {
 
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Runtime").field("metrics", &self.metrics()).finish()
+        f.debug_struct("Runtime")
+            .field("metrics", &self.metrics())
+            .finish()
     }
 }
 
@@ -171,7 +173,12 @@ impl Default for Builder {
 impl Builder {
     /// The default settings: real clock, event interval of [`DEFAULT_EVENT_INTERVAL`].
     pub fn new() -> Builder {
-        Builder { config: Config { event_interval: DEFAULT_EVENT_INTERVAL, paused_clock: false } }
+        Builder {
+            config: Config {
+                event_interval: DEFAULT_EVENT_INTERVAL,
+                paused_clock: false,
+            },
+        }
     }
 
     /// Uses a virtual clock that stands still while tasks run and, when every task is idle and no I/O
@@ -200,6 +207,8 @@ impl Builder {
     /// # Errors
     /// When the OS refuses the resources the reactor needs (an epoll instance and an eventfd).
     pub fn build(&self) -> io::Result<Runtime> {
-        Ok(Runtime { core: Rc::new(Core::new(&self.config)?) })
+        Ok(Runtime {
+            core: Rc::new(Core::new(&self.config)?),
+        })
     }
 }

@@ -75,7 +75,9 @@ pub(crate) fn schedule(task: RawTask) {
     context::with_current(|core| {
         let t = task.as_ref().expect("task present");
         if Arc::ptr_eq(&core.shared, &t.header().shared) {
-            core.run_queue.borrow_mut().push_back(task.take().expect("task present"));
+            core.run_queue
+                .borrow_mut()
+                .push_back(task.take().expect("task present"));
         }
     });
     if let Some(task) = task {
@@ -110,7 +112,10 @@ impl Core {
         let (reactor, unpark) = Reactor::new()?;
         Ok(Core {
             shared: Arc::new(Shared {
-                remote: Mutex::new(Remote { queue: Vec::new(), closed: false }),
+                remote: Mutex::new(Remote {
+                    queue: Vec::new(),
+                    closed: false,
+                }),
                 has_remote: AtomicBool::new(false),
                 unpark,
             }),
@@ -150,7 +155,10 @@ impl Core {
     /// Drives `future` to completion, running the spawned tasks, the reactor and the timers meanwhile.
     pub(crate) fn block_on<F: Future>(self: &std::rc::Rc<Core>, future: F) -> F::Output {
         let _enter = context::enter(self);
-        let main = Arc::new(MainWaker { woken: AtomicBool::new(true), shared: self.shared.clone() });
+        let main = Arc::new(MainWaker {
+            woken: AtomicBool::new(true),
+            shared: self.shared.clone(),
+        });
         let waker = Waker::from(main.clone());
         let mut cx = Context::from_waker(&waker);
         let mut future = pin!(future);
@@ -170,7 +178,9 @@ impl Core {
     /// Polls up to `event_interval` tasks from the front of the run queue.
     fn run_tasks(&self) {
         for _ in 0..self.event_interval {
-            let Some(task) = self.run_queue.borrow_mut().pop_front() else { return };
+            let Some(task) = self.run_queue.borrow_mut().pop_front() else {
+                return;
+            };
             match task.take_notified() {
                 Next::Poll => {
                     if task.poll() {
@@ -199,7 +209,11 @@ impl Core {
             return;
         }
         let tasks = {
-            let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut remote = self
+                .shared
+                .remote
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             std::mem::take(&mut remote.queue)
         };
         self.run_queue.borrow_mut().extend(tasks);
@@ -273,7 +287,11 @@ impl Core {
             }
         }
         let remote = {
-            let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut remote = self
+                .shared
+                .remote
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             remote.closed = true;
             std::mem::take(&mut remote.queue)
         };
@@ -287,7 +305,11 @@ impl Core {
 impl Drop for Core {
     fn drop(&mut self) {
         // Normally `shutdown` ran already (from `Runtime::drop`); this only covers a core dropped without it.
-        let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut remote = self
+            .shared
+            .remote
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         remote.closed = true;
     }
 }

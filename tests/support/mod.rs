@@ -83,3 +83,48 @@ impl<F: Future> Manual<F> {
 pub(crate) fn poll_once<F: Future>(future: F) -> Poll<F::Output> {
     Manual::new(future).poll()
 }
+
+/// Runs `future` on a runtime whose clock is paused: timers fire as soon as every task is idle, in
+/// deadline order, so timed scenarios take no real time.
+pub(crate) fn run_paused<F: Future>(future: F) -> F::Output {
+    solio::Runtime::builder()
+        .paused_clock(true)
+        .build()
+        .expect("runtime")
+        .block_on(future)
+}
+
+/// Yields `n` times: asyncio's `await asyncio.sleep(0)`, `n` times over.
+pub(crate) async fn yields(n: usize) {
+    for _ in 0..n {
+        solio::yield_now().await;
+    }
+}
+
+/// A log that tasks share to record what happened, in order.
+#[derive(Debug)]
+pub(crate) struct Log<T>(std::rc::Rc<std::cell::RefCell<Vec<T>>>);
+
+impl<T> Clone for Log<T> {
+    fn clone(&self) -> Self {
+        Log(self.0.clone())
+    }
+}
+
+impl<T: Clone> Log<T> {
+    pub(crate) fn new() -> Self {
+        Log(Default::default())
+    }
+
+    pub(crate) fn push(&self, entry: T) {
+        self.0.borrow_mut().push(entry);
+    }
+
+    pub(crate) fn get(&self) -> Vec<T> {
+        self.0.borrow().clone()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.borrow().len()
+    }
+}
