@@ -354,7 +354,7 @@ fn acquirer(sem: &Rc<Semaphore>, log: &Log<u32>, id: u32) -> solio::JoinHandle<(
 
 #[test]
 fn asyncio_acquire() {
-    solio::run(async {
+    support::run(async {
         let sem = Rc::new(Semaphore::new(3));
         let log = Log::new();
         sem.acquire().await.unwrap().forget();
@@ -384,7 +384,7 @@ fn asyncio_acquire() {
 
 #[test]
 fn asyncio_acquire_cancel() {
-    solio::run(async {
+    support::run(async {
         let sem = Rc::new(Semaphore::new(1));
         let held = sem.clone().acquire_owned().await.unwrap();
         let task = acquirer(&sem, &Log::new(), 1);
@@ -402,7 +402,7 @@ fn asyncio_acquire_cancel() {
 
 #[test]
 fn asyncio_acquire_cancel_before_awoken() {
-    solio::run(async {
+    support::run(async {
         let sem = Rc::new(Semaphore::new(0));
         let log = Log::new();
         let t1 = acquirer(&sem, &log, 1);
@@ -429,7 +429,7 @@ fn asyncio_acquire_cancel_before_awoken() {
 
 #[test]
 fn asyncio_acquire_hang() {
-    solio::run(async {
+    support::run(async {
         let sem = Rc::new(Semaphore::new(0));
         let t1 = acquirer(&sem, &Log::new(), 1);
         let t2 = acquirer(&sem, &Log::new(), 2);
@@ -504,7 +504,7 @@ fn asyncio_acquire_fifo_order() {
 
 #[test]
 fn asyncio_acquire_fifo_order_2() {
-    solio::run(async {
+    support::run(async {
         let sem = Rc::new(Semaphore::new(1));
         let log = Log::new();
         let t1 = acquirer(&sem, &log, 1);
@@ -534,7 +534,7 @@ fn asyncio_acquire_fifo_order_2() {
 
 #[test]
 fn asyncio_acquire_fifo_order_3() {
-    solio::run(async {
+    support::run(async {
         let sem = Rc::new(Semaphore::new(0));
         let log = Log::new();
         let t1 = acquirer(&sem, &log, 1);
@@ -580,7 +580,7 @@ fn at_most_n_tasks_hold_permits_and_they_enter_in_spawn_order() {
 
 #[test]
 fn an_owned_permit_moves_into_a_spawned_task() {
-    solio::run(async {
+    support::run(async {
         let sem = Rc::new(Semaphore::new(1));
         let permit = sem.clone().acquire_owned().await.unwrap();
         let waiter = {
@@ -599,7 +599,7 @@ fn an_owned_permit_moves_into_a_spawned_task() {
 
 #[test]
 fn close_wakes_waiting_tasks_with_an_error() {
-    solio::run(async {
+    support::run(async {
         let sem = Rc::new(Semaphore::new(0));
         let waiters: Vec<_> = (0..3)
             .map(|_| {

@@ -84,14 +84,41 @@ pub(crate) fn poll_once<F: Future>(future: F) -> Poll<F::Output> {
     Manual::new(future).poll()
 }
 
-/// Runs `future` on a runtime whose clock is paused: timers fire as soon as every task is idle, in
+/// Runs `body` as a task of its own on a fresh runtime, the way asyncio runs a test coroutine, so
+/// that `yields(1)` in the body lets every task that was ready before it run exactly once. (The future
+/// given to `block_on` itself is polled outside the run queue, and a yield there lets the runtime
+/// drain up to a whole batch of tasks first.)
+pub(crate) fn run<F>(body: F) -> F::Output
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    solio::run(as_task(body))
+}
+
+/// [`run`] on a runtime whose clock is paused: timers fire as soon as every task is idle, in
 /// deadline order, so timed scenarios take no real time.
-pub(crate) fn run_paused<F: Future>(future: F) -> F::Output {
+pub(crate) fn run_paused<F>(body: F) -> F::Output
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
     solio::Runtime::builder()
         .paused_clock(true)
         .build()
         .expect("runtime")
-        .block_on(future)
+        .block_on(as_task(body))
+}
+
+async fn as_task<F>(body: F) -> F::Output
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    match solio::spawn(body).await {
+        Ok(output) => output,
+        Err(err) => std::panic::resume_unwind(err.into_panic()),
+    }
 }
 
 /// Yields `n` times: asyncio's `await asyncio.sleep(0)`, `n` times over.
