@@ -5,7 +5,12 @@
 mod support;
 
 use solio::sync::{Condvar, Mutex};
-use support::Manual;
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use solio::time::timeout;
+use support::{Log, Manual, run_paused, yields};
 
 #[test]
 fn wait_unlocks_and_relocks() {
@@ -182,4 +187,254 @@ fn wait_while_returns_at_once_when_the_condition_is_false() {
     let cond = Condvar::new();
     let guard = Manual::new(cond.wait_while(mutex.try_lock().unwrap(), |flag| !*flag)).ready();
     assert!(*guard);
+}
+
+// ---- asyncio's test_locks.py (ConditionTests), on the runtime ----
+
+type Shared = Rc<(Mutex<()>, Condvar)>;
+
+/// Spawns a task that locks, waits once on the condvar, logs `id` and unlocks.
+fn waiter(shared: &Shared, log: &Log<u32>, id: u32) -> solio::JoinHandle<()> {
+    let (shared, log) = (shared.clone(), log.clone());
+    solio::spawn(async move {
+        let (mutex, cond) = &*shared;
+        let guard = cond.wait(mutex.lock().await).await;
+        log.push(id);
+        drop(guard);
+    })
+}
+
+#[test]
+fn asyncio_wait() {
+    support::run(async {
+        let shared: Shared = Rc::default();
+        let (mutex, cond) = &*shared;
+        let log = Log::new();
+        let tasks = [1, 2, 3].map(|id| waiter(&shared, &log, id));
+        yields(1).await;
+        assert_eq!(log.get(), []);
+        assert!(!mutex.is_locked());
+
+        let guard = mutex.lock().await;
+        cond.notify_one();
+        yields(1).await;
+        assert_eq!(log.get(), [], "notified, but the lock is held");
+        assert!(mutex.is_locked());
+        drop(guard);
+        yields(1).await;
+        assert_eq!(log.get(), [1]);
+
+        let guard = mutex.lock().await;
+        cond.notify(2);
+        yields(1).await;
+        assert_eq!(log.get(), [1]);
+        drop(guard);
+        yields(1).await;
+        assert_eq!(log.get(), [1, 2]);
+        yields(1).await;
+        assert_eq!(log.get(), [1, 2, 3]);
+        for task in tasks {
+            task.await.unwrap();
+        }
+        assert!(!mutex.is_locked());
+    });
+}
+
+#[test]
+fn asyncio_wait_cancel() {
+    support::run(async {
+        let shared: Shared = Rc::default();
+        let (mutex, cond) = &*shared;
+        let task = waiter(&shared, &Log::new(), 1);
+        yields(1).await;
+        task.abort();
+        assert!(task.await.unwrap_err().is_cancelled());
+        assert_eq!(format!("{cond:?}"), "Condvar { waiters: 0 }");
+        // asyncio re-acquires the lock on cancellation; a dropped future cannot, so the lock is free.
+        assert!(!mutex.is_locked());
+    });
+}
+
+#[test]
+fn asyncio_wait_cancel_contested() {
+    // Notify, then cancel the waiter while the notifier still holds the lock: the notification is
+    // passed on, here to a second waiter.
+    support::run(async {
+        let shared: Shared = Rc::default();
+        let (mutex, cond) = &*shared;
+        let log = Log::new();
+        let first = waiter(&shared, &log, 1);
+        let second = waiter(&shared, &log, 2);
+        yields(1).await;
+        assert!(!mutex.is_locked());
+
+        let guard = mutex.lock().await;
+        cond.notify_one();
+        first.abort();
+        drop(guard);
+        assert!(first.await.unwrap_err().is_cancelled());
+        second.await.unwrap();
+        assert_eq!(log.get(), [2]);
+        assert!(!mutex.is_locked());
+    });
+}
+
+#[test]
+fn asyncio_wait_cancel_after_notify() {
+    // bpo-32841: the waiter is notified and has queued for the lock when it is cancelled.
+    support::run(async {
+        let shared: Shared = Rc::default();
+        let (mutex, cond) = &*shared;
+        let log = Log::new();
+        let waited = Rc::new(Cell::new(false));
+        let first = {
+            let (shared, waited) = (shared.clone(), waited.clone());
+            solio::spawn(async move {
+                let (mutex, cond) = &*shared;
+                let guard = mutex.lock().await;
+                waited.set(true);
+                drop(cond.wait(guard).await);
+            })
+        };
+        let second = waiter(&shared, &log, 2);
+        yields(1).await;
+
+        let guard = mutex.lock().await;
+        cond.notify_one();
+        yields(1).await; // `first` takes the notification and queues for the lock
+        first.abort();
+        yields(1).await; // the cancellation takes effect and passes the notification on
+        drop(guard);
+        yields(1).await;
+        assert!(first.await.unwrap_err().is_cancelled());
+        assert!(waited.get());
+        second.await.unwrap();
+        assert_eq!(log.get(), [2]);
+    });
+}
+
+#[test]
+fn asyncio_wait_for() {
+    support::run(async {
+        let shared: Rc<(Mutex<bool>, Condvar)> = Rc::default();
+        let (mutex, cond) = &*shared;
+        let log = Log::new();
+        let task = {
+            let (shared, log) = (shared.clone(), log.clone());
+            solio::spawn(async move {
+                let (mutex, cond) = &*shared;
+                let guard = cond.wait_while(mutex.lock().await, |ready| !*ready).await;
+                log.push(1);
+                drop(guard);
+            })
+        };
+        yields(1).await;
+        assert_eq!(log.get(), []);
+
+        let guard = mutex.lock().await;
+        cond.notify_one();
+        drop(guard);
+        yields(1).await;
+        assert_eq!(log.get(), [], "the condition is still false");
+
+        *mutex.lock().await = true;
+        cond.notify_one();
+        yields(1).await;
+        assert_eq!(log.get(), [1]);
+        task.await.unwrap();
+    });
+}
+
+#[test]
+fn asyncio_notify() {
+    support::run(async {
+        let shared: Shared = Rc::default();
+        let (mutex, cond) = &*shared;
+        let log = Log::new();
+        let tasks = [1, 2, 3].map(|id| waiter(&shared, &log, id));
+        yields(1).await;
+
+        let guard = mutex.lock().await;
+        cond.notify(1);
+        drop(guard);
+        yields(1).await;
+        assert_eq!(log.get(), [1]);
+
+        let guard = mutex.lock().await;
+        cond.notify(1);
+        cond.notify(2048);
+        drop(guard);
+        yields(2).await;
+        assert_eq!(log.get(), [1, 2, 3]);
+        for task in tasks {
+            task.await.unwrap();
+        }
+    });
+}
+
+#[test]
+fn asyncio_notify_all() {
+    support::run(async {
+        let shared: Shared = Rc::default();
+        let (mutex, cond) = &*shared;
+        let log = Log::new();
+        let tasks = [1, 2].map(|id| waiter(&shared, &log, id));
+        yields(1).await;
+        let guard = mutex.lock().await;
+        cond.notify_all();
+        drop(guard);
+        yields(2).await;
+        assert_eq!(log.get(), [1, 2]);
+        for task in tasks {
+            task.await.unwrap();
+        }
+    });
+}
+
+#[test]
+fn asyncio_timeout_in_block() {
+    run_paused(async {
+        let mutex = Mutex::new(());
+        let cond = Condvar::new();
+        let start = solio::time::Instant::now();
+        let waited = timeout(Duration::from_millis(500), cond.wait(mutex.lock().await)).await;
+        assert!(waited.is_err());
+        drop(waited);
+        assert_eq!(start.elapsed(), Duration::from_millis(500));
+        assert!(!mutex.is_locked(), "the guard went with the timed-out wait");
+        assert_eq!(format!("{cond:?}"), "Condvar { waiters: 0 }");
+    });
+}
+
+#[test]
+fn producer_and_consumers_with_wait_while() {
+    run_paused(async {
+        let shared: Rc<(Mutex<Vec<u32>>, Condvar)> = Rc::default();
+        let log = Log::new();
+        let consumers: Vec<_> = (0..3)
+            .map(|id| {
+                let (shared, log) = (shared.clone(), log.clone());
+                solio::spawn(async move {
+                    let (items, cond) = &*shared;
+                    for _ in 0..4 {
+                        let mut items = cond.wait_while(items.lock().await, |i| i.is_empty()).await;
+                        let item = items.remove(0);
+                        log.push((id, item));
+                    }
+                })
+            })
+            .collect();
+        let (items, cond) = &*shared;
+        for item in 0..12 {
+            solio::time::sleep(Duration::from_millis(1)).await;
+            items.lock().await.push(item);
+            cond.notify_one();
+        }
+        for consumer in consumers {
+            consumer.await.unwrap();
+        }
+        // One item at a time, each to the consumer that has waited longest.
+        let expected: Vec<_> = (0..12).map(|item| (item % 3, item)).collect();
+        assert_eq!(log.get(), expected);
+    });
 }

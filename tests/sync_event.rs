@@ -4,7 +4,11 @@
 mod support;
 
 use solio::sync::Event;
-use support::Manual;
+use std::rc::Rc;
+use std::time::Duration;
+
+use solio::time::{sleep, timeout};
+use support::{Log, Manual, run_paused, yields};
 
 #[test]
 fn set_clear_is_set() {
@@ -101,4 +105,119 @@ fn cancelled_released_waiter_is_harmless() {
     drop(a);
     assert!(event.is_set());
     Manual::new(event.wait()).ready();
+}
+
+// ---- asyncio's test_locks.py (EventTests), on the runtime ----
+
+fn waiter(event: &Rc<Event>, log: &Log<u32>, id: u32) -> solio::JoinHandle<()> {
+    let (event, log) = (event.clone(), log.clone());
+    solio::spawn(async move {
+        event.wait().await;
+        log.push(id);
+    })
+}
+
+#[test]
+fn asyncio_wait() {
+    support::run(async {
+        let event = Rc::new(Event::new());
+        let log = Log::new();
+        let t1 = waiter(&event, &log, 1);
+        let t2 = waiter(&event, &log, 2);
+        yields(1).await;
+        assert_eq!(log.get(), []);
+
+        let t3 = waiter(&event, &log, 3);
+        event.set();
+        yields(1).await;
+        // t3 was already queued to run when `set` woke t1 and t2, and never had to wait.
+        assert_eq!(log.get(), [3, 1, 2]);
+        for task in [t1, t2, t3] {
+            assert!(task.is_finished());
+            task.await.unwrap();
+        }
+    });
+}
+
+#[test]
+fn asyncio_wait_on_set() {
+    support::run(async {
+        let event = Event::new();
+        event.set();
+        event.wait().await;
+    });
+}
+
+#[test]
+fn asyncio_wait_cancel() {
+    support::run(async {
+        let event = Rc::new(Event::new());
+        let task = waiter(&event, &Log::new(), 1);
+        yields(1).await;
+        task.abort();
+        assert!(task.await.unwrap_err().is_cancelled());
+        assert_eq!(format!("{event:?}"), "Event { is_set: false, waiters: 0 }");
+    });
+}
+
+#[test]
+fn asyncio_clear_with_waiters() {
+    support::run(async {
+        let event = Rc::new(Event::new());
+        let log = Log::new();
+        let task = waiter(&event, &log, 1);
+        yields(1).await;
+        assert_eq!(log.get(), []);
+
+        event.set();
+        event.clear();
+        assert!(!event.is_set());
+        event.set();
+        event.set();
+        yields(1).await;
+        assert_eq!(log.get(), [1]);
+        task.await.unwrap();
+    });
+}
+
+#[test]
+fn released_waiters_return_though_cleared_and_later_waiters_block() {
+    support::run(async {
+        let event = Rc::new(Event::new());
+        let log = Log::new();
+        let early: Vec<_> = (1..=3).map(|id| waiter(&event, &log, id)).collect();
+        yields(1).await;
+        event.set();
+        event.clear();
+        let late = waiter(&event, &log, 4);
+        yields(2).await;
+        assert_eq!(log.get(), [1, 2, 3]);
+        assert!(!late.is_finished());
+        event.set();
+        late.await.unwrap();
+        for task in early {
+            task.await.unwrap();
+        }
+        assert_eq!(log.get(), [1, 2, 3, 4]);
+    });
+}
+
+#[test]
+fn wait_with_a_timeout() {
+    run_paused(async {
+        let event = Rc::new(Event::new());
+        assert!(timeout(Duration::from_secs(1), event.wait()).await.is_err());
+        let setter = {
+            let event = event.clone();
+            solio::spawn(async move {
+                sleep(Duration::from_millis(300)).await;
+                event.set();
+            })
+        };
+        let start = solio::time::Instant::now();
+        timeout(Duration::from_secs(1), event.wait()).await.unwrap();
+        assert_eq!(start.elapsed(), Duration::from_millis(300));
+        setter.await.unwrap();
+        assert_eq!(format!("{event:?}"), "Event { is_set: true, waiters: 0 }");
+    });
 }
