@@ -10,7 +10,11 @@ use std::rc::Rc;
 use solio::sync::{
     LifoQueue, PriorityQueue, Queue, QueueShutDown, TaskDoneError, TryGetError, TryPutError,
 };
-use support::Manual;
+use std::time::Duration;
+
+use solio::sync::Event;
+use solio::time::{sleep, timeout};
+use support::{Log, Manual, run_paused, yields};
 
 fn drain<T>(mut try_get: impl FnMut() -> Result<T, TryGetError>) -> Vec<T> {
     std::iter::from_fn(|| try_get().ok()).collect()
@@ -498,4 +502,472 @@ fn debug_shows_the_state() {
     );
     let lifo = LifoQueue::<u8>::new();
     assert!(format!("{lifo:?}").starts_with("LifoQueue {"));
+}
+
+// ---- asyncio's test_queues.py, on the runtime ----
+
+#[test]
+fn asyncio_maxsize() {
+    support::run(async {
+        let queue = Rc::new(Queue::bounded(2));
+        assert_eq!(queue.capacity(), Some(2));
+        let have_been_put = Log::new();
+        let putter = {
+            let (queue, have_been_put) = (queue.clone(), have_been_put.clone());
+            solio::spawn(async move {
+                for i in 0..3 {
+                    queue.put(i).await.unwrap();
+                    have_been_put.push(i);
+                }
+            })
+        };
+        yields(2).await;
+        assert_eq!(
+            have_been_put.get(),
+            [0, 1],
+            "the putter is blocked after two items"
+        );
+        assert_eq!(queue.get().await, Ok(0));
+        yields(1).await;
+        assert_eq!(have_been_put.get(), [0, 1, 2]);
+        assert_eq!(queue.get().await, Ok(1));
+        assert_eq!(queue.get().await, Ok(2));
+        assert!(putter.is_finished());
+        putter.await.unwrap();
+    });
+}
+
+#[test]
+fn asyncio_blocking_get_wait() {
+    run_paused(async {
+        let queue = Rc::new(Queue::new());
+        let started = Rc::new(Event::new());
+        let getter = {
+            let (queue, started) = (queue.clone(), started.clone());
+            solio::spawn(async move {
+                started.set();
+                queue.get().await
+            })
+        };
+        started.wait().await;
+        assert!(!getter.is_finished());
+        sleep(Duration::from_millis(10)).await;
+        queue.try_put(1).unwrap();
+        assert_eq!(getter.await.unwrap(), Ok(1));
+    });
+}
+
+#[test]
+fn asyncio_blocking_put_wait() {
+    run_paused(async {
+        let queue = Rc::new(Queue::bounded(1));
+        let started = Rc::new(Event::new());
+        let putter = {
+            let (queue, started) = (queue.clone(), started.clone());
+            solio::spawn(async move {
+                started.set();
+                queue.put(1).await.unwrap();
+                queue.put(2).await.unwrap();
+            })
+        };
+        let taker = {
+            let queue = queue.clone();
+            solio::spawn(async move {
+                sleep(Duration::from_millis(10)).await;
+                queue.try_get()
+            })
+        };
+        started.wait().await;
+        assert!(!putter.is_finished());
+        putter.await.unwrap();
+        assert_eq!(taker.await.unwrap(), Ok(1));
+        assert_eq!(queue.try_get(), Ok(2));
+    });
+}
+
+#[test]
+fn asyncio_get_cancelled_race() {
+    support::run(async {
+        let queue = Rc::new(Queue::new());
+        let getter = || {
+            let queue = queue.clone();
+            solio::spawn(async move { queue.get().await })
+        };
+        let t1 = getter();
+        let t2 = getter();
+        yields(1).await;
+        t1.abort();
+        yields(1).await;
+        assert!(t1.is_finished());
+        queue.put('a').await.unwrap();
+        yields(1).await;
+        assert_eq!(t2.await.unwrap(), Ok('a'));
+        assert!(t1.await.unwrap_err().is_cancelled());
+    });
+}
+
+#[test]
+fn asyncio_get_with_waiting_putters() {
+    support::run(async {
+        let queue = Rc::new(Queue::bounded(1));
+        let putters: Vec<_> = ['a', 'b']
+            .into_iter()
+            .map(|item| {
+                let queue = queue.clone();
+                solio::spawn(async move { queue.put(item).await })
+            })
+            .collect();
+        assert_eq!(queue.get().await, Ok('a'));
+        assert_eq!(queue.get().await, Ok('b'));
+        for putter in putters {
+            putter.await.unwrap().unwrap();
+        }
+    });
+}
+
+#[test]
+fn asyncio_why_are_getters_waiting() {
+    support::run(async {
+        let queue = Rc::new(Queue::bounded(1));
+        let consumer = {
+            let queue = queue.clone();
+            solio::spawn(async move {
+                let mut got = Vec::new();
+                for _ in 0..5 {
+                    got.push(queue.get().await.unwrap());
+                }
+                got
+            })
+        };
+        let producer = {
+            let queue = queue.clone();
+            solio::spawn(async move {
+                for i in 0..5 {
+                    queue.put(i).await.unwrap();
+                }
+            })
+        };
+        producer.await.unwrap();
+        assert_eq!(consumer.await.unwrap(), [0, 1, 2, 3, 4]);
+    });
+}
+
+#[test]
+fn asyncio_why_are_putters_waiting() {
+    support::run(async {
+        let queue = Rc::new(Queue::bounded(2));
+        let getter = {
+            let queue = queue.clone();
+            solio::spawn(async move {
+                solio::yield_now().await;
+                let n = queue.len();
+                (0..n).map(|_| queue.try_get().unwrap()).collect::<Vec<_>>()
+            })
+        };
+        let putters: Vec<_> = (0..4)
+            .map(|i| {
+                let queue = queue.clone();
+                solio::spawn(async move { queue.put(i).await })
+            })
+            .collect();
+        for putter in putters {
+            putter.await.unwrap().unwrap();
+        }
+        assert_eq!(getter.await.unwrap(), [0, 1]);
+        assert_eq!(drain(|| queue.try_get()), [2, 3]);
+    });
+}
+
+#[test]
+fn asyncio_cancelled_getters_not_being_held_in_getters() {
+    run_paused(async {
+        let queue = Queue::<u8>::bounded(5);
+        assert!(
+            timeout(Duration::from_millis(100), queue.get())
+                .await
+                .is_err()
+        );
+        assert!(format!("{queue:?}").contains("getters: 0"));
+    });
+}
+
+#[test]
+fn asyncio_cancelled_puts_not_being_held_in_putters() {
+    support::run(async {
+        let queue = Rc::new(Queue::bounded(1));
+        queue.try_put(1).unwrap();
+        let put_task = {
+            let queue = queue.clone();
+            solio::spawn(async move { queue.put(1).await })
+        };
+        yields(1).await;
+        assert!(format!("{queue:?}").contains("putters: 1"));
+        put_task.abort();
+        assert!(put_task.await.unwrap_err().is_cancelled());
+        assert!(format!("{queue:?}").contains("putters: 0"));
+    });
+}
+
+#[test]
+fn asyncio_cancelled_put_after_the_item_went_in() {
+    // test_cancelled_put_silence_value_error_exception: the put was served, then cancelled.
+    support::run(async {
+        let queue = Rc::new(Queue::bounded(1));
+        queue.try_put(1).unwrap();
+        let put_task = {
+            let queue = queue.clone();
+            solio::spawn(async move { queue.put(2).await })
+        };
+        yields(1).await;
+        assert_eq!(queue.try_get(), Ok(1));
+        put_task.abort();
+        assert!(put_task.await.unwrap_err().is_cancelled());
+        assert_eq!(queue.try_get(), Ok(2));
+    });
+}
+
+#[test]
+fn asyncio_get_cancel_drop_one_pending_reader() {
+    support::run(async {
+        let queue = Rc::new(Queue::new());
+        let reader = {
+            let queue = queue.clone();
+            solio::spawn(async move { queue.get().await })
+        };
+        yields(1).await;
+        queue.try_put(1).unwrap();
+        queue.try_put(2).unwrap();
+        reader.abort();
+        assert!(reader.await.unwrap_err().is_cancelled());
+        let reader = {
+            let queue = queue.clone();
+            solio::spawn(async move { queue.get().await })
+        };
+        assert_eq!(
+            reader.await.unwrap(),
+            Ok(1),
+            "getting 2 would mean 1 was dropped"
+        );
+    });
+}
+
+#[test]
+fn asyncio_get_cancel_drop_many_pending_readers() {
+    support::run(async {
+        let queue = Rc::new(Queue::new());
+        let readers: Vec<_> = (0..3)
+            .map(|_| {
+                let queue = queue.clone();
+                solio::spawn(async move { queue.get().await })
+            })
+            .collect();
+        yields(1).await;
+        queue.try_put(1).unwrap();
+        queue.try_put(2).unwrap();
+        readers[0].abort();
+        let mut readers = readers.into_iter();
+        assert!(readers.next().unwrap().await.unwrap_err().is_cancelled());
+        let got: Vec<_> = {
+            let mut got = Vec::new();
+            for reader in readers {
+                got.push(reader.await.unwrap().unwrap());
+            }
+            got
+        };
+        assert_eq!(got, [1, 2]);
+    });
+}
+
+#[test]
+fn asyncio_put_cancel_drop() {
+    support::run(async {
+        let queue = Rc::new(Queue::bounded(1));
+        queue.try_put(1).unwrap();
+        let writer = {
+            let queue = queue.clone();
+            solio::spawn(async move { queue.put(2).await })
+        };
+        yields(1).await;
+        assert_eq!(queue.try_get(), Ok(1));
+        writer.abort();
+        assert!(writer.await.unwrap_err().is_cancelled());
+        // asyncio retries the put here; in solio the item went in when the space was handed over.
+        assert_eq!(queue.try_get(), Ok(2));
+        assert_eq!(queue.len(), 0);
+    });
+}
+
+#[test]
+fn asyncio_put_with_waiting_getters() {
+    support::run(async {
+        let queue = Rc::new(Queue::new());
+        let getter = {
+            let queue = queue.clone();
+            solio::spawn(async move { queue.get().await })
+        };
+        yields(1).await;
+        queue.put('a').await.unwrap();
+        assert_eq!(getter.await.unwrap(), Ok('a'));
+    });
+}
+
+#[test]
+fn asyncio_task_done() {
+    support::run(async {
+        let queue = Rc::new(Queue::new());
+        for i in 0..100u32 {
+            queue.try_put(i).unwrap();
+        }
+        let total = Rc::new(std::cell::Cell::new(0));
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                let (queue, total) = (queue.clone(), total.clone());
+                solio::spawn(async move {
+                    let mut taken = 0;
+                    while let Ok(item) = queue.get().await {
+                        total.set(total.get() + item);
+                        solio::yield_now().await;
+                        queue.task_done().unwrap();
+                        taken += 1;
+                    }
+                    taken
+                })
+            })
+            .collect();
+        queue.join().await;
+        assert_eq!(total.get(), (0..100).sum::<u32>());
+        queue.shutdown();
+        let mut taken = Vec::new();
+        for worker in workers {
+            taken.push(worker.await.unwrap());
+        }
+        assert_eq!(taken, [50, 50], "the two workers alternate");
+    });
+}
+
+#[test]
+fn asyncio_join_empty_queue() {
+    support::run(async {
+        for queue in [Queue::<u8>::new(), Queue::bounded(3)] {
+            queue.join().await;
+            queue.join().await;
+        }
+        LifoQueue::<u8>::new().join().await;
+        PriorityQueue::<u8>::new().join().await;
+    });
+}
+
+#[test]
+fn asyncio_shutdown_empty_wakes_a_blocked_getter_task() {
+    support::run(async {
+        let queue = Rc::new(PriorityQueue::<u8>::new());
+        let getter = {
+            let queue = queue.clone();
+            solio::spawn(async move { queue.get().await })
+        };
+        yields(1).await;
+        queue.shutdown();
+        assert_eq!(queue.len(), 0);
+        queue.join().await;
+        yields(1).await;
+        assert!(getter.is_finished());
+        assert_eq!(getter.await.unwrap(), Err(QueueShutDown(())));
+    });
+}
+
+#[test]
+fn asyncio_shutdown_nonempty_with_tasks() {
+    support::run(async {
+        let queue = Rc::new(LifoQueue::bounded(1));
+        queue.try_put("data").unwrap();
+        let join_task = {
+            let queue = queue.clone();
+            solio::spawn(async move { queue.join().await })
+        };
+        let put_task = {
+            let queue = queue.clone();
+            solio::spawn(async move { queue.put("data2").await })
+        };
+        yields(1).await;
+        assert!(!put_task.is_finished());
+        queue.shutdown();
+        assert_eq!(queue.len(), 1);
+        yields(1).await;
+        assert!(put_task.is_finished());
+        assert_eq!(put_task.await.unwrap(), Err(QueueShutDown("data2")));
+        assert_eq!(queue.get().await, Ok("data"));
+        yields(1).await;
+        assert!(!join_task.is_finished());
+        queue.task_done().unwrap();
+        yields(1).await;
+        assert!(join_task.is_finished());
+        join_task.await.unwrap();
+        assert!(queue.task_done().is_err());
+    });
+}
+
+#[test]
+fn asyncio_shutdown_immediate_releases_a_join_task() {
+    support::run(async {
+        let queue = Rc::new(Queue::new());
+        queue.try_put("data").unwrap();
+        let join_task = {
+            let queue = queue.clone();
+            solio::spawn(async move { queue.join().await })
+        };
+        yields(1).await;
+        queue.shutdown_immediate();
+        assert_eq!(queue.len(), 0);
+        yields(1).await;
+        assert!(join_task.is_finished());
+        join_task.await.unwrap();
+    });
+}
+
+#[test]
+fn producers_and_consumers_until_shutdown() {
+    run_paused(async {
+        let queue = Rc::new(Queue::bounded(3));
+        let consumers: Vec<_> = (0..2)
+            .map(|_| {
+                let queue = queue.clone();
+                solio::spawn(async move {
+                    let mut got = Vec::new();
+                    while let Ok(item) = queue.get().await {
+                        sleep(Duration::from_millis(3)).await;
+                        got.push(item);
+                        queue.task_done().unwrap();
+                    }
+                    got
+                })
+            })
+            .collect();
+        let producers: Vec<_> = (0..3)
+            .map(|p| {
+                let queue = queue.clone();
+                solio::spawn(async move {
+                    for i in 0..10 {
+                        queue.put(p * 100 + i).await.unwrap();
+                        sleep(Duration::from_millis(1)).await;
+                    }
+                })
+            })
+            .collect();
+        for producer in producers {
+            producer.await.unwrap();
+        }
+        queue.join().await;
+        queue.shutdown();
+        let mut all = Vec::new();
+        for consumer in consumers {
+            let got = consumer.await.unwrap();
+            assert!(!got.is_empty());
+            all.extend(got);
+        }
+        all.sort();
+        let expected: Vec<_> = (0..3)
+            .flat_map(|p| (0..10).map(move |i| p * 100 + i))
+            .collect();
+        assert_eq!(all, expected);
+    });
 }
