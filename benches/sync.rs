@@ -35,9 +35,7 @@ fn solio_rt() -> solio::Runtime {
 }
 
 fn tokio_rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("tokio runtime")
+    tokio::runtime::Builder::new_current_thread().build().expect("tokio runtime")
 }
 
 fn semaphore_joined(c: &mut Criterion) {
@@ -52,14 +50,7 @@ fn semaphore_joined(c: &mut Criterion) {
             }
             b.iter(|| {
                 rt.block_on(async {
-                    futures::join!(
-                        task(&sem),
-                        task(&sem),
-                        task(&sem),
-                        task(&sem),
-                        task(&sem),
-                        task(&sem)
-                    )
+                    futures::join!(task(&sem), task(&sem), task(&sem), task(&sem), task(&sem), task(&sem))
                 })
             });
         });
@@ -291,11 +282,5 @@ fn queue_mpsc(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(
-    benches,
-    semaphore_joined,
-    semaphore_tasks,
-    queue_spsc,
-    queue_mpsc
-);
+criterion_group!(benches, semaphore_joined, semaphore_tasks, queue_spsc, queue_mpsc);
 criterion_main!(benches);

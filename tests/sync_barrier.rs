@@ -1,13 +1,13 @@
 //! `Barrier`: rounds, arrival indices and the leader, reuse, and waiters cancelled while a round
 //! fills; then asyncio's `Barrier` scenarios on the runtime.
 
-mod support;
+mod sync_support;
 
 use solio::sync::Barrier;
 use std::rc::Rc;
 
 use solio::sync::Event;
-use support::{Log, Manual, yields};
+use sync_support::{Log, Manual, yields};
 
 #[test]
 fn a_round_releases_everyone_with_indices_in_arrival_order() {
@@ -117,10 +117,7 @@ fn debug_shows_the_round() {
     let barrier = Barrier::new(2);
     let mut a = Manual::new(barrier.wait());
     a.pending();
-    assert_eq!(
-        format!("{barrier:?}"),
-        "Barrier { parties: 2, n_waiting: 1 }"
-    );
+    assert_eq!(format!("{barrier:?}"), "Barrier { parties: 2, n_waiting: 1 }");
 }
 
 // ---- asyncio's test_locks.py (BarrierTests), on the runtime ----
@@ -134,9 +131,7 @@ where
     F: Fn(Rc<Barrier>) -> Fut,
     Fut: std::future::Future<Output = T> + 'static,
 {
-    let handles: Vec<_> = (0..n)
-        .map(|_| solio::spawn(body(barrier.clone())))
-        .collect();
+    let handles: Vec<_> = (0..n).map(|_| solio::spawn(body(barrier.clone()))).collect();
     let mut out = Vec::new();
     for handle in handles {
         out.push(handle.await.unwrap());
@@ -146,7 +141,7 @@ where
 
 #[test]
 fn asyncio_filling_one_task_twice() {
-    support::run(async {
+    sync_support::run(async {
         let barrier = Rc::new(Barrier::new(1));
         let t1 = solio::spawn({
             let barrier = barrier.clone();
@@ -165,7 +160,7 @@ fn asyncio_filling_one_task_twice() {
 
 #[test]
 fn asyncio_filling_task_by_task() {
-    support::run(async {
+    sync_support::run(async {
         let barrier = Rc::new(Barrier::new(3));
         let spawn_waiter = || {
             let barrier = barrier.clone();
@@ -181,16 +176,13 @@ fn asyncio_filling_task_by_task() {
         yields(1).await;
         assert_eq!(barrier.n_waiting(), 0);
         let results = [t1.await.unwrap(), t2.await.unwrap(), t3.await.unwrap()];
-        assert_eq!(
-            results.map(|r| (r.index(), r.is_leader())),
-            [(0, false), (1, false), (2, true)]
-        );
+        assert_eq!(results.map(|r| (r.index(), r.is_leader())), [(0, false), (1, false), (2, true)]);
     });
 }
 
 #[test]
 fn asyncio_filling_tasks_wait_twice() {
-    support::run(async {
+    sync_support::run(async {
         let barrier = Rc::new(Barrier::new(N));
         let log = Log::new();
         let results = gather_tasks(N, &barrier, |barrier| {
@@ -213,7 +205,7 @@ fn asyncio_filling_tasks_wait_twice() {
 
 #[test]
 fn asyncio_filling_tasks_check_return_value() {
-    support::run(async {
+    sync_support::run(async {
         let barrier = Rc::new(Barrier::new(N));
         let results = gather_tasks(N, &barrier, |barrier| async move {
             let first = barrier.wait().await;
@@ -221,10 +213,8 @@ fn asyncio_filling_tasks_check_return_value() {
             (first, second)
         })
         .await;
-        for round in [
-            results.iter().map(|r| r.0).collect::<Vec<_>>(),
-            results.iter().map(|r| r.1).collect(),
-        ] {
+        for round in [results.iter().map(|r| r.0).collect::<Vec<_>>(), results.iter().map(|r| r.1).collect()]
+        {
             let mut indices: Vec<_> = round.iter().map(|r| r.index()).collect();
             indices.sort();
             assert_eq!(indices, (0..N).collect::<Vec<_>>());
@@ -239,7 +229,7 @@ fn asyncio_filling_tasks_check_return_value() {
 
 #[test]
 fn asyncio_blocking_tasks_while_draining() {
-    support::run(async {
+    sync_support::run(async {
         let barrier = Rc::new(Barrier::new(N));
         let rewait = Rc::new(std::cell::Cell::new(2));
         let barrier_nowaiting = Rc::new(Barrier::new(N - 2));
@@ -264,7 +254,7 @@ fn asyncio_blocking_tasks_while_draining() {
 
 #[test]
 fn asyncio_filling_tasks_cancel_one() {
-    support::run(async {
+    sync_support::run(async {
         let barrier = Rc::new(Barrier::new(3));
         let log = Log::new();
         let spawn_waiter = || {
@@ -300,7 +290,7 @@ fn asyncio_filling_tasks_cancel_one() {
 
 #[test]
 fn many_rounds_one_leader_each() {
-    support::run(async {
+    sync_support::run(async {
         let barrier = Rc::new(Barrier::new(4));
         let leaders = Log::new();
         let start = Rc::new(Event::new());
@@ -326,9 +316,6 @@ fn many_rounds_one_leader_each() {
         }
         let rounds: Vec<_> = leaders.get().iter().map(|&(round, _)| round).collect();
         assert_eq!(rounds, (0..10).collect::<Vec<_>>());
-        assert!(
-            leaders.get().iter().all(|&(_, id)| id == 3),
-            "the slowest arrives last"
-        );
+        assert!(leaders.get().iter().all(|&(_, id)| id == 3), "the slowest arrives last");
     });
 }

@@ -2,7 +2,7 @@
 //! notification on when a notified waiter is cancelled; then asyncio's `Condition` scenarios on the
 //! runtime.
 
-mod support;
+mod sync_support;
 
 use solio::sync::{Condvar, Mutex};
 use std::cell::Cell;
@@ -10,17 +10,14 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use solio::time::timeout;
-use support::{Log, Manual, run_paused, yields};
+use sync_support::{Log, Manual, run_paused, yields};
 
 #[test]
 fn wait_unlocks_and_relocks() {
     let mutex = Mutex::new(0);
     let cond = Condvar::new();
     let mut waiter = Manual::new(cond.wait(mutex.try_lock().unwrap()));
-    assert!(
-        mutex.is_locked(),
-        "the lock is held until the wait is first polled"
-    );
+    assert!(mutex.is_locked(), "the lock is held until the wait is first polled");
     waiter.pending();
     assert!(!mutex.is_locked());
 
@@ -84,10 +81,7 @@ fn notify_all_wakes_everyone_and_notifications_are_not_stored() {
     a.pending();
     let mut b = Manual::new(cond.wait(mutex.try_lock().unwrap()));
     b.pending();
-    assert!(
-        !a.woken() && !b.woken(),
-        "earlier notifications do not count"
-    );
+    assert!(!a.woken() && !b.woken(), "earlier notifications do not count");
     cond.notify_all();
     assert!(a.woken() && b.woken());
     let guard = a.ready();
@@ -206,7 +200,7 @@ fn waiter(shared: &Shared, log: &Log<u32>, id: u32) -> solio::JoinHandle<()> {
 
 #[test]
 fn asyncio_wait() {
-    support::run(async {
+    sync_support::run(async {
         let shared: Shared = Rc::default();
         let (mutex, cond) = &*shared;
         let log = Log::new();
@@ -242,7 +236,7 @@ fn asyncio_wait() {
 
 #[test]
 fn asyncio_wait_cancel() {
-    support::run(async {
+    sync_support::run(async {
         let shared: Shared = Rc::default();
         let (mutex, cond) = &*shared;
         let task = waiter(&shared, &Log::new(), 1);
@@ -259,7 +253,7 @@ fn asyncio_wait_cancel() {
 fn asyncio_wait_cancel_contested() {
     // Notify, then cancel the waiter while the notifier still holds the lock: the notification is
     // passed on, here to a second waiter.
-    support::run(async {
+    sync_support::run(async {
         let shared: Shared = Rc::default();
         let (mutex, cond) = &*shared;
         let log = Log::new();
@@ -282,7 +276,7 @@ fn asyncio_wait_cancel_contested() {
 #[test]
 fn asyncio_wait_cancel_after_notify() {
     // bpo-32841: the waiter is notified and has queued for the lock when it is cancelled.
-    support::run(async {
+    sync_support::run(async {
         let shared: Shared = Rc::default();
         let (mutex, cond) = &*shared;
         let log = Log::new();
@@ -315,7 +309,7 @@ fn asyncio_wait_cancel_after_notify() {
 
 #[test]
 fn asyncio_wait_for() {
-    support::run(async {
+    sync_support::run(async {
         let shared: Rc<(Mutex<bool>, Condvar)> = Rc::default();
         let (mutex, cond) = &*shared;
         let log = Log::new();
@@ -347,7 +341,7 @@ fn asyncio_wait_for() {
 
 #[test]
 fn asyncio_notify() {
-    support::run(async {
+    sync_support::run(async {
         let shared: Shared = Rc::default();
         let (mutex, cond) = &*shared;
         let log = Log::new();
@@ -374,7 +368,7 @@ fn asyncio_notify() {
 
 #[test]
 fn asyncio_notify_all() {
-    support::run(async {
+    sync_support::run(async {
         let shared: Shared = Rc::default();
         let (mutex, cond) = &*shared;
         let log = Log::new();

@@ -1,14 +1,14 @@
 //! `Event`: set releases every waiter, a released waiter returns even after `clear`, cancellation;
 //! then asyncio's `Event` scenarios on the runtime.
 
-mod support;
+mod sync_support;
 
 use solio::sync::Event;
 use std::rc::Rc;
 use std::time::Duration;
 
 use solio::time::{sleep, timeout};
-use support::{Log, Manual, run_paused, yields};
+use sync_support::{Log, Manual, run_paused, yields};
 
 #[test]
 fn set_clear_is_set() {
@@ -119,7 +119,7 @@ fn waiter(event: &Rc<Event>, log: &Log<u32>, id: u32) -> solio::JoinHandle<()> {
 
 #[test]
 fn asyncio_wait() {
-    support::run(async {
+    sync_support::run(async {
         let event = Rc::new(Event::new());
         let log = Log::new();
         let t1 = waiter(&event, &log, 1);
@@ -141,7 +141,7 @@ fn asyncio_wait() {
 
 #[test]
 fn asyncio_wait_on_set() {
-    support::run(async {
+    sync_support::run(async {
         let event = Event::new();
         event.set();
         event.wait().await;
@@ -150,7 +150,7 @@ fn asyncio_wait_on_set() {
 
 #[test]
 fn asyncio_wait_cancel() {
-    support::run(async {
+    sync_support::run(async {
         let event = Rc::new(Event::new());
         let task = waiter(&event, &Log::new(), 1);
         yields(1).await;
@@ -162,7 +162,7 @@ fn asyncio_wait_cancel() {
 
 #[test]
 fn asyncio_clear_with_waiters() {
-    support::run(async {
+    sync_support::run(async {
         let event = Rc::new(Event::new());
         let log = Log::new();
         let task = waiter(&event, &log, 1);
@@ -182,7 +182,7 @@ fn asyncio_clear_with_waiters() {
 
 #[test]
 fn released_waiters_return_though_cleared_and_later_waiters_block() {
-    support::run(async {
+    sync_support::run(async {
         let event = Rc::new(Event::new());
         let log = Log::new();
         let early: Vec<_> = (1..=3).map(|id| waiter(&event, &log, id)).collect();

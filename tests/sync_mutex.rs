@@ -1,7 +1,7 @@
 //! `Mutex`: FIFO hand-off, no barging, cancellation hand-on; then asyncio's `test_locks.py` lock
 //! scenarios on the runtime.
 
-mod support;
+mod sync_support;
 
 use std::rc::Rc;
 
@@ -10,7 +10,7 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use solio::sync::Event;
-use support::{Log, Manual, run_paused, yields};
+use sync_support::{Log, Manual, run_paused, yields};
 
 #[test]
 fn lock_try_lock_and_unlock() {
@@ -144,7 +144,7 @@ fn locker(mutex: &Rc<Mutex<()>>, log: &Log<u32>, id: u32) -> solio::JoinHandle<(
 
 #[test]
 fn asyncio_acquire() {
-    support::run(async {
+    sync_support::run(async {
         let mutex = Rc::new(Mutex::new(()));
         let log = Log::new();
         let guard = mutex.lock().await;
@@ -176,7 +176,7 @@ fn asyncio_acquire() {
 
 #[test]
 fn asyncio_acquire_cancel() {
-    support::run(async {
+    sync_support::run(async {
         let mutex = Rc::new(Mutex::new(()));
         let guard = mutex.lock().await;
         let task = locker(&mutex, &Log::new(), 1);
@@ -193,7 +193,7 @@ fn asyncio_acquire_cancel() {
 fn asyncio_cancel_race() {
     // A holds the lock and B, C wait; then at once A is let go and B is cancelled. The lock must
     // reach C rather than stay with the dead B.
-    support::run(async {
+    sync_support::run(async {
         let mutex = Rc::new(Mutex::new(()));
         let log = Log::new();
         let blocker = Rc::new(Event::new());
@@ -228,13 +228,12 @@ fn asyncio_cancel_race() {
 #[test]
 fn asyncio_cancel_release_race() {
     // Three tasks wait; the first is cancelled just as the lock is released: exactly one task gets it.
-    support::run(async {
+    sync_support::run(async {
         let mutex = Rc::new(Mutex::new(()));
         let lock_count = Rc::new(Cell::new(0));
         let call_count = Rc::new(Cell::new(0));
         let lockit = || {
-            let (mutex, lock_count, call_count) =
-                (mutex.clone(), lock_count.clone(), call_count.clone());
+            let (mutex, lock_count, call_count) = (mutex.clone(), lock_count.clone(), call_count.clone());
             solio::spawn(async move {
                 call_count.set(call_count.get() + 1);
                 // Keep the lock for good, as asyncio's `await lock.acquire()` without a release.
@@ -263,7 +262,7 @@ fn asyncio_cancel_release_race() {
 
 #[test]
 fn asyncio_finished_waiter_cancelled() {
-    support::run(async {
+    sync_support::run(async {
         let mutex = Rc::new(Mutex::new(()));
         let log = Log::new();
         let guard = mutex.lock().await;
@@ -283,7 +282,7 @@ fn asyncio_finished_waiter_cancelled() {
 
 #[test]
 fn asyncio_context_manager_is_the_guard() {
-    support::run(async {
+    sync_support::run(async {
         let mutex = Mutex::new(());
         assert!(!mutex.is_locked());
         {

@@ -2,19 +2,17 @@
 //! putters, cancellation without loss, `task_done`/`join`, `shutdown` and `shutdown_immediate`; then
 //! asyncio's `test_queues.py` scenarios on the runtime.
 
-mod support;
+mod sync_support;
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use solio::sync::{
-    LifoQueue, PriorityQueue, Queue, QueueShutDown, TaskDoneError, TryGetError, TryPutError,
-};
+use solio::sync::{LifoQueue, PriorityQueue, Queue, QueueShutDown, TaskDoneError, TryGetError, TryPutError};
 use std::time::Duration;
 
 use solio::sync::Event;
 use solio::time::{sleep, timeout};
-use support::{Log, Manual, run_paused, yields};
+use sync_support::{Log, Manual, run_paused, yields};
 
 fn drain<T>(mut try_get: impl FnMut() -> Result<T, TryGetError>) -> Vec<T> {
     std::iter::from_fn(|| try_get().ok()).collect()
@@ -41,10 +39,7 @@ fn priority_ties_come_out_in_put_order() {
     for item in [(2, 'a'), (1, 'b'), (2, 'c'), (1, 'd'), (0, 'e')] {
         queue.try_put(item).unwrap();
     }
-    let order: String = drain(|| queue.try_get())
-        .into_iter()
-        .map(|(_, c)| c)
-        .collect();
+    let order: String = drain(|| queue.try_get()).into_iter().map(|(_, c)| c).collect();
     assert_eq!(order, "ebdac");
 }
 
@@ -338,10 +333,7 @@ fn shutdown_of_an_empty_queue() {
     assert!(getter.woken());
     assert_eq!(getter.ready(), Err(QueueShutDown(())));
     Manual::new(queue.join()).ready();
-    assert_eq!(
-        Manual::new(queue.put("data")).ready(),
-        Err(QueueShutDown("data"))
-    );
+    assert_eq!(Manual::new(queue.put("data")).ready(), Err(QueueShutDown("data")));
     assert_eq!(queue.try_put("data"), Err(TryPutError::ShutDown("data")));
     assert_eq!(Manual::new(queue.get()).ready(), Err(QueueShutDown(())));
     assert_eq!(queue.try_get(), Err(TryGetError::ShutDown));
@@ -453,10 +445,7 @@ fn shutdown_wakes_blocked_putters_with_their_items() {
         putter.pending();
     }
     queue.shutdown();
-    let returned: Vec<_> = putters
-        .iter_mut()
-        .map(|p| p.ready().unwrap_err().into_inner())
-        .collect();
+    let returned: Vec<_> = putters.iter_mut().map(|p| p.ready().unwrap_err().into_inner()).collect();
     assert_eq!(returned, [1, 2, 3]);
     assert_eq!(queue.try_get(), Ok(0));
 }
@@ -508,7 +497,7 @@ fn debug_shows_the_state() {
 
 #[test]
 fn asyncio_maxsize() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::bounded(2));
         assert_eq!(queue.capacity(), Some(2));
         let have_been_put = Log::new();
@@ -522,11 +511,7 @@ fn asyncio_maxsize() {
             })
         };
         yields(2).await;
-        assert_eq!(
-            have_been_put.get(),
-            [0, 1],
-            "the putter is blocked after two items"
-        );
+        assert_eq!(have_been_put.get(), [0, 1], "the putter is blocked after two items");
         assert_eq!(queue.get().await, Ok(0));
         yields(1).await;
         assert_eq!(have_been_put.get(), [0, 1, 2]);
@@ -587,7 +572,7 @@ fn asyncio_blocking_put_wait() {
 
 #[test]
 fn asyncio_get_cancelled_race() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::new());
         let getter = || {
             let queue = queue.clone();
@@ -608,7 +593,7 @@ fn asyncio_get_cancelled_race() {
 
 #[test]
 fn asyncio_get_with_waiting_putters() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::bounded(1));
         let putters: Vec<_> = ['a', 'b']
             .into_iter()
@@ -627,7 +612,7 @@ fn asyncio_get_with_waiting_putters() {
 
 #[test]
 fn asyncio_why_are_getters_waiting() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::bounded(1));
         let consumer = {
             let queue = queue.clone();
@@ -654,7 +639,7 @@ fn asyncio_why_are_getters_waiting() {
 
 #[test]
 fn asyncio_why_are_putters_waiting() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::bounded(2));
         let getter = {
             let queue = queue.clone();
@@ -682,18 +667,14 @@ fn asyncio_why_are_putters_waiting() {
 fn asyncio_cancelled_getters_not_being_held_in_getters() {
     run_paused(async {
         let queue = Queue::<u8>::bounded(5);
-        assert!(
-            timeout(Duration::from_millis(100), queue.get())
-                .await
-                .is_err()
-        );
+        assert!(timeout(Duration::from_millis(100), queue.get()).await.is_err());
         assert!(format!("{queue:?}").contains("getters: 0"));
     });
 }
 
 #[test]
 fn asyncio_cancelled_puts_not_being_held_in_putters() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::bounded(1));
         queue.try_put(1).unwrap();
         let put_task = {
@@ -711,7 +692,7 @@ fn asyncio_cancelled_puts_not_being_held_in_putters() {
 #[test]
 fn asyncio_cancelled_put_after_the_item_went_in() {
     // test_cancelled_put_silence_value_error_exception: the put was served, then cancelled.
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::bounded(1));
         queue.try_put(1).unwrap();
         let put_task = {
@@ -728,7 +709,7 @@ fn asyncio_cancelled_put_after_the_item_went_in() {
 
 #[test]
 fn asyncio_get_cancel_drop_one_pending_reader() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::new());
         let reader = {
             let queue = queue.clone();
@@ -743,17 +724,13 @@ fn asyncio_get_cancel_drop_one_pending_reader() {
             let queue = queue.clone();
             solio::spawn(async move { queue.get().await })
         };
-        assert_eq!(
-            reader.await.unwrap(),
-            Ok(1),
-            "getting 2 would mean 1 was dropped"
-        );
+        assert_eq!(reader.await.unwrap(), Ok(1), "getting 2 would mean 1 was dropped");
     });
 }
 
 #[test]
 fn asyncio_get_cancel_drop_many_pending_readers() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::new());
         let readers: Vec<_> = (0..3)
             .map(|_| {
@@ -780,7 +757,7 @@ fn asyncio_get_cancel_drop_many_pending_readers() {
 
 #[test]
 fn asyncio_put_cancel_drop() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::bounded(1));
         queue.try_put(1).unwrap();
         let writer = {
@@ -799,7 +776,7 @@ fn asyncio_put_cancel_drop() {
 
 #[test]
 fn asyncio_put_with_waiting_getters() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::new());
         let getter = {
             let queue = queue.clone();
@@ -813,7 +790,7 @@ fn asyncio_put_with_waiting_getters() {
 
 #[test]
 fn asyncio_task_done() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::new());
         for i in 0..100u32 {
             queue.try_put(i).unwrap();
@@ -847,7 +824,7 @@ fn asyncio_task_done() {
 
 #[test]
 fn asyncio_join_empty_queue() {
-    support::run(async {
+    sync_support::run(async {
         for queue in [Queue::<u8>::new(), Queue::bounded(3)] {
             queue.join().await;
             queue.join().await;
@@ -859,7 +836,7 @@ fn asyncio_join_empty_queue() {
 
 #[test]
 fn asyncio_shutdown_empty_wakes_a_blocked_getter_task() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(PriorityQueue::<u8>::new());
         let getter = {
             let queue = queue.clone();
@@ -877,7 +854,7 @@ fn asyncio_shutdown_empty_wakes_a_blocked_getter_task() {
 
 #[test]
 fn asyncio_shutdown_nonempty_with_tasks() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(LifoQueue::bounded(1));
         queue.try_put("data").unwrap();
         let join_task = {
@@ -908,7 +885,7 @@ fn asyncio_shutdown_nonempty_with_tasks() {
 
 #[test]
 fn asyncio_shutdown_immediate_releases_a_join_task() {
-    support::run(async {
+    sync_support::run(async {
         let queue = Rc::new(Queue::new());
         queue.try_put("data").unwrap();
         let join_task = {
@@ -965,9 +942,7 @@ fn producers_and_consumers_until_shutdown() {
             all.extend(got);
         }
         all.sort();
-        let expected: Vec<_> = (0..3)
-            .flat_map(|p| (0..10).map(move |i| p * 100 + i))
-            .collect();
+        let expected: Vec<_> = (0..3).flat_map(|p| (0..10).map(move |i| p * 100 + i)).collect();
         assert_eq!(all, expected);
     });
 }

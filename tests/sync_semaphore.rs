@@ -1,7 +1,7 @@
 //! `Semaphore` and `BoundedSemaphore`: FIFO order, head-of-line `acquire_many`, cancellation hand-on,
 //! close, forget and the bound; then asyncio's `test_locks.py` semaphore scenarios on the runtime.
 
-mod support;
+mod sync_support;
 
 use std::rc::Rc;
 
@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use solio::task::AbortHandle;
 use solio::time::{sleep, timeout};
-use support::{Log, Manual, run_paused, yields};
+use sync_support::{Log, Manual, run_paused, yields};
 
 #[test]
 fn acquire_is_immediate_while_permits_are_free() {
@@ -171,13 +171,7 @@ fn cancelled_waiting_waiter_leaves_the_line() {
 #[test]
 fn acquire_zero_permits_waits_only_for_its_turn() {
     let sem = Semaphore::new(0);
-    assert_eq!(
-        Manual::new(sem.acquire_many(0))
-            .ready()
-            .unwrap()
-            .num_permits(),
-        0
-    );
+    assert_eq!(Manual::new(sem.acquire_many(0)).ready().unwrap().num_permits(), 0);
     let mut a = Manual::new(sem.acquire());
     let mut zero = Manual::new(sem.acquire_many(0));
     a.pending();
@@ -268,16 +262,10 @@ fn bounded_release_needs_a_forgotten_permit() {
     let sem = BoundedSemaphore::new(2);
     assert_eq!(sem.bound(), 2);
     let err = sem.release().unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "semaphore released too many times (bound 2)"
-    );
+    assert_eq!(err.to_string(), "semaphore released too many times (bound 2)");
 
     let guard = sem.try_acquire().unwrap();
-    assert!(
-        sem.release().is_err(),
-        "a guarded permit is not out to release"
-    );
+    assert!(sem.release().is_err(), "a guarded permit is not out to release");
     sem.try_acquire().unwrap().forget();
     assert_eq!(sem.available_permits(), 0);
     sem.release().unwrap();
@@ -313,15 +301,9 @@ fn bounded_owned_and_close() {
 
 #[test]
 fn error_messages() {
-    assert_eq!(
-        TryAcquireError::NoPermits.to_string(),
-        "no permits available"
-    );
+    assert_eq!(TryAcquireError::NoPermits.to_string(), "no permits available");
     assert_eq!(TryAcquireError::Closed.to_string(), "semaphore closed");
-    assert_eq!(
-        AcquireError::default_for_tests().to_string(),
-        "semaphore closed"
-    );
+    assert_eq!(AcquireError::default_for_tests().to_string(), "semaphore closed");
     fn is_error<E: std::error::Error>(_: &E) {}
     is_error(&TryAcquireError::Closed);
     is_error(&AcquireError::default_for_tests());
@@ -354,7 +336,7 @@ fn acquirer(sem: &Rc<Semaphore>, log: &Log<u32>, id: u32) -> solio::JoinHandle<(
 
 #[test]
 fn asyncio_acquire() {
-    support::run(async {
+    sync_support::run(async {
         let sem = Rc::new(Semaphore::new(3));
         let log = Log::new();
         sem.acquire().await.unwrap().forget();
@@ -384,17 +366,14 @@ fn asyncio_acquire() {
 
 #[test]
 fn asyncio_acquire_cancel() {
-    support::run(async {
+    sync_support::run(async {
         let sem = Rc::new(Semaphore::new(1));
         let held = sem.clone().acquire_owned().await.unwrap();
         let task = acquirer(&sem, &Log::new(), 1);
         yields(1).await;
         task.abort();
         assert!(task.await.unwrap_err().is_cancelled());
-        assert_eq!(
-            format!("{sem:?}"),
-            "Semaphore { permits: 0, waiters: 0, closed: false }"
-        );
+        assert_eq!(format!("{sem:?}"), "Semaphore { permits: 0, waiters: 0, closed: false }");
         drop(held);
         assert_eq!(sem.available_permits(), 1);
     });
@@ -402,7 +381,7 @@ fn asyncio_acquire_cancel() {
 
 #[test]
 fn asyncio_acquire_cancel_before_awoken() {
-    support::run(async {
+    sync_support::run(async {
         let sem = Rc::new(Semaphore::new(0));
         let log = Log::new();
         let t1 = acquirer(&sem, &log, 1);
@@ -429,7 +408,7 @@ fn asyncio_acquire_cancel_before_awoken() {
 
 #[test]
 fn asyncio_acquire_hang() {
-    support::run(async {
+    sync_support::run(async {
         let sem = Rc::new(Semaphore::new(0));
         let t1 = acquirer(&sem, &Log::new(), 1);
         let t2 = acquirer(&sem, &Log::new(), 2);
@@ -437,11 +416,7 @@ fn asyncio_acquire_hang() {
         t1.abort();
         sem.add_permits(1);
         yields(2).await;
-        assert_eq!(
-            sem.available_permits(),
-            0,
-            "the permit went to t2, not back to the pool"
-        );
+        assert_eq!(sem.available_permits(), 0, "the permit went to t2, not back to the pool");
         assert!(t2.is_finished());
         assert!(t1.await.unwrap_err().is_cancelled());
     });
@@ -504,7 +479,7 @@ fn asyncio_acquire_fifo_order() {
 
 #[test]
 fn asyncio_acquire_fifo_order_2() {
-    support::run(async {
+    sync_support::run(async {
         let sem = Rc::new(Semaphore::new(1));
         let log = Log::new();
         let t1 = acquirer(&sem, &log, 1);
@@ -534,7 +509,7 @@ fn asyncio_acquire_fifo_order_2() {
 
 #[test]
 fn asyncio_acquire_fifo_order_3() {
-    support::run(async {
+    sync_support::run(async {
         let sem = Rc::new(Semaphore::new(0));
         let log = Log::new();
         let t1 = acquirer(&sem, &log, 1);
@@ -580,7 +555,7 @@ fn at_most_n_tasks_hold_permits_and_they_enter_in_spawn_order() {
 
 #[test]
 fn an_owned_permit_moves_into_a_spawned_task() {
-    support::run(async {
+    sync_support::run(async {
         let sem = Rc::new(Semaphore::new(1));
         let permit = sem.clone().acquire_owned().await.unwrap();
         let waiter = {
@@ -599,7 +574,7 @@ fn an_owned_permit_moves_into_a_spawned_task() {
 
 #[test]
 fn close_wakes_waiting_tasks_with_an_error() {
-    support::run(async {
+    sync_support::run(async {
         let sem = Rc::new(Semaphore::new(0));
         let waiters: Vec<_> = (0..3)
             .map(|_| {
@@ -610,10 +585,7 @@ fn close_wakes_waiting_tasks_with_an_error() {
         yields(1).await;
         sem.close();
         for waiter in waiters {
-            assert_eq!(
-                waiter.await.unwrap().unwrap_err().to_string(),
-                "semaphore closed"
-            );
+            assert_eq!(waiter.await.unwrap().unwrap_err().to_string(), "semaphore closed");
         }
     });
 }
@@ -623,11 +595,7 @@ fn timed_out_acquire_leaves_the_line() {
     run_paused(async {
         let sem = Semaphore::new(1);
         let held = sem.acquire().await.unwrap();
-        assert!(
-            timeout(Duration::from_millis(50), sem.acquire())
-                .await
-                .is_err()
-        );
+        assert!(timeout(Duration::from_millis(50), sem.acquire()).await.is_err());
         let mut late = Manual::new(sem.acquire());
         late.pending();
         drop(held);

@@ -9,6 +9,7 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::rc::Rc;
+use std::time::Duration;
 
 use scheduler::{Config, Core};
 
@@ -125,9 +126,7 @@ impl Drop for Runtime {
 
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Runtime")
-            .field("metrics", &self.metrics())
-            .finish()
+        f.debug_struct("Runtime").field("metrics", &self.metrics()).finish()
     }
 }
 
@@ -174,10 +173,7 @@ impl Builder {
     /// The default settings: real clock, event interval of [`DEFAULT_EVENT_INTERVAL`].
     pub fn new() -> Builder {
         Builder {
-            config: Config {
-                event_interval: DEFAULT_EVENT_INTERVAL,
-                paused_clock: false,
-            },
+            config: Config { event_interval: DEFAULT_EVENT_INTERVAL, paused_clock: false, slow_poll: None },
         }
     }
 
@@ -202,13 +198,38 @@ impl Builder {
         self
     }
 
+    /// Warns on standard error whenever one poll of a task (or of the `block_on` future) takes longer
+    /// than `threshold`, naming the task and the time it took: asyncio's debug-mode "slow callback"
+    /// warning. A poll that long blocks every other task; move the blocking work to
+    /// [`spawn_blocking`](crate::task::spawn_blocking). Off by default; it costs two clock reads per poll
+    /// when on. Name tasks with [`task::Builder`](crate::task::Builder); unnamed ones are `task-<id>`.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = solio::Runtime::builder().slow_poll_threshold(Duration::from_millis(50)).build().unwrap();
+    /// rt.block_on(async {
+    ///     solio::task::Builder::new()
+    ///         .name("thumbnailer")
+    ///         .spawn(async {
+    ///             // Prints: solio: task 'thumbnailer' blocked the runtime for 100.1ms in one poll ...
+    ///             std::thread::sleep(Duration::from_millis(100));
+    ///         })
+    ///         .await
+    ///         .unwrap();
+    /// });
+    /// ```
+    pub fn slow_poll_threshold(&mut self, threshold: Duration) -> &mut Builder {
+        self.config.slow_poll = Some(threshold);
+        self
+    }
+
     /// Creates the runtime.
     ///
     /// # Errors
     /// When the OS refuses the resources the reactor needs (an epoll instance and an eventfd).
     pub fn build(&self) -> io::Result<Runtime> {
-        Ok(Runtime {
-            core: Rc::new(Core::new(&self.config)?),
-        })
+        Ok(Runtime { core: Rc::new(Core::new(&self.config)?) })
     }
 }

@@ -7,7 +7,7 @@
 //! park in the reactor until the next timer deadline, an I/O event or a wake from another thread.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -75,9 +75,7 @@ pub(crate) fn schedule(task: RawTask) {
     context::with_current(|core| {
         let t = task.as_ref().expect("task present");
         if Arc::ptr_eq(&core.shared, &t.header().shared) {
-            core.run_queue
-                .borrow_mut()
-                .push_back(task.take().expect("task present"));
+            core.run_queue.borrow_mut().push_back(task.take().expect("task present"));
         }
     });
     if let Some(task) = task {
@@ -91,6 +89,8 @@ pub(crate) fn schedule(task: RawTask) {
 pub(crate) struct Config {
     pub(crate) event_interval: usize,
     pub(crate) paused_clock: bool,
+    /// Warn when one poll takes longer than this (`Builder::slow_poll_threshold`).
+    pub(crate) slow_poll: Option<Duration>,
 }
 
 /// Everything the runtime thread owns.
@@ -101,40 +101,52 @@ pub(crate) struct Core {
     owned: RefCell<Slab<RawTask>>,
     next_id: Cell<u64>,
     event_interval: usize,
+    slow_poll: Option<Duration>,
+    /// Names given with `task::Builder::name`, by task id; unnamed tasks are `task-<id>`.
+    names: RefCell<HashMap<u64, Box<str>>>,
     pub(crate) time: Driver,
     pub(crate) reactor: Reactor,
     /// Reused buffer of timer wakers fired in one go.
     fired: RefCell<Vec<Waker>>,
+    /// Wakes the future passed to `block_on`.
+    main: Arc<MainWaker>,
+    main_waker: Waker,
 }
 
 impl Core {
     pub(crate) fn new(config: &Config) -> std::io::Result<Core> {
         let (reactor, unpark) = Reactor::new()?;
+        let shared = Arc::new(Shared {
+            remote: Mutex::new(Remote { queue: Vec::new(), closed: false }),
+            has_remote: AtomicBool::new(false),
+            unpark,
+        });
+        let main = Arc::new(MainWaker { woken: AtomicBool::new(true), shared: shared.clone() });
         Ok(Core {
-            shared: Arc::new(Shared {
-                remote: Mutex::new(Remote {
-                    queue: Vec::new(),
-                    closed: false,
-                }),
-                has_remote: AtomicBool::new(false),
-                unpark,
-            }),
+            main_waker: Waker::from(main.clone()),
+            main,
+            shared,
             run_queue: RefCell::new(VecDeque::with_capacity(256)),
             owned: RefCell::new(Slab::new()),
             next_id: Cell::new(1),
             event_interval: config.event_interval,
+            slow_poll: config.slow_poll,
+            names: RefCell::new(HashMap::new()),
             time: Driver::new(config.paused_clock),
             reactor,
             fired: RefCell::new(Vec::new()),
         })
     }
 
-    pub(crate) fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(&self, future: F, name: Option<&str>) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
     {
         let id = self.next_id.get();
+        if let Some(name) = name {
+            self.names.borrow_mut().insert(id, name.into());
+        }
         self.next_id.set(id + 1);
         let (owned, queued, join) = RawTask::new(future, self.shared.clone(), id);
         {
@@ -155,16 +167,19 @@ impl Core {
     /// Drives `future` to completion, running the spawned tasks, the reactor and the timers meanwhile.
     pub(crate) fn block_on<F: Future>(self: &std::rc::Rc<Core>, future: F) -> F::Output {
         let _enter = context::enter(self);
-        let main = Arc::new(MainWaker {
-            woken: AtomicBool::new(true),
-            shared: self.shared.clone(),
-        });
-        let waker = Waker::from(main.clone());
-        let mut cx = Context::from_waker(&waker);
+        // `block_on` never nests, so one waker serves every call; it is made once per runtime.
+        let main = &self.main;
+        main.woken.store(true, Ordering::Release);
+        let mut cx = Context::from_waker(&self.main_waker);
         let mut future = pin!(future);
         loop {
             if main.woken.swap(false, Ordering::AcqRel) {
-                if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                let start = self.slow_poll.map(|_| std::time::Instant::now());
+                let poll = future.as_mut().poll(&mut cx);
+                if let Some(start) = start {
+                    self.check_slow_poll(start, || "the block_on future".into());
+                }
+                if let Poll::Ready(out) = poll {
                     return out;
                 }
             }
@@ -178,12 +193,19 @@ impl Core {
     /// Polls up to `event_interval` tasks from the front of the run queue.
     fn run_tasks(&self) {
         for _ in 0..self.event_interval {
-            let Some(task) = self.run_queue.borrow_mut().pop_front() else {
-                return;
-            };
+            let Some(task) = self.run_queue.borrow_mut().pop_front() else { return };
             match task.take_notified() {
                 Next::Poll => {
-                    if task.poll() {
+                    let done = match self.slow_poll {
+                        None => task.poll(),
+                        Some(_) => {
+                            let start = std::time::Instant::now();
+                            let done = task.poll();
+                            self.check_slow_poll(start, || format!("task '{}'", self.task_name(&task)));
+                            done
+                        }
+                    };
+                    if done {
                         self.finish(&task);
                     }
                 }
@@ -197,8 +219,34 @@ impl Core {
         }
     }
 
+    /// asyncio's debug-mode warning: one poll held the thread longer than the threshold.
+    fn check_slow_poll(&self, start: std::time::Instant, what: impl FnOnce() -> String) {
+        let took = start.elapsed();
+        if let Some(limit) = self.slow_poll.filter(|limit| took > *limit) {
+            eprintln!(
+                "solio: {} blocked the runtime for {:.1?} in one poll (slow_poll_threshold {:?}); \
+                 move blocking work to solio::task::spawn_blocking",
+                what(),
+                took,
+                limit
+            );
+        }
+    }
+
+    /// The name given at spawn, or `task-<id>`.
+    fn task_name(&self, task: &RawTask) -> String {
+        let id = task.header().id;
+        match self.names.borrow().get(&id) {
+            Some(name) => name.to_string(),
+            None => format!("task-{id}"),
+        }
+    }
+
     /// Bookkeeping once a task's future is gone: leave the table, wake the joiner.
     fn finish(&self, task: &RawTask) {
+        if !self.names.borrow().is_empty() {
+            self.names.borrow_mut().remove(&task.header().id);
+        }
         let table_ref = self.owned.borrow_mut().remove(task.owned_key());
         task.complete();
         drop(table_ref);
@@ -208,15 +256,9 @@ impl Core {
         if !self.shared.has_remote.swap(false, Ordering::Acquire) {
             return;
         }
-        let tasks = {
-            let mut remote = self
-                .shared
-                .remote
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            std::mem::take(&mut remote.queue)
-        };
-        self.run_queue.borrow_mut().extend(tasks);
+        // Drain in place so both buffers keep their capacity: a remote wake allocates nothing once warm.
+        let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
+        self.run_queue.borrow_mut().extend(remote.queue.drain(..));
     }
 
     /// Polls I/O and fires timers; parks when `busy()` says there is nothing to run.
@@ -287,15 +329,12 @@ impl Core {
             }
         }
         let remote = {
-            let mut remote = self
-                .shared
-                .remote
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
             remote.closed = true;
             std::mem::take(&mut remote.queue)
         };
         drop(remote);
+        self.names.borrow_mut().clear();
         let queued = std::mem::take(&mut *self.run_queue.borrow_mut());
         drop(queued);
         drop(self.fired.take());
@@ -305,11 +344,7 @@ impl Core {
 impl Drop for Core {
     fn drop(&mut self) {
         // Normally `shutdown` ran already (from `Runtime::drop`); this only covers a core dropped without it.
-        let mut remote = self
-            .shared
-            .remote
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
         remote.closed = true;
     }
 }

@@ -64,10 +64,7 @@ impl Barrier {
     /// ```
     pub fn new(parties: usize) -> Self {
         assert!(parties > 0, "a barrier needs at least one party");
-        Barrier {
-            parties,
-            waiters: RefCell::new(WaiterList::new()),
-        }
+        Barrier { parties, waiters: RefCell::new(WaiterList::new()) }
     }
 
     /// The number of tasks that make up a round.
@@ -115,10 +112,7 @@ impl Barrier {
     /// });
     /// ```
     pub fn wait(&self) -> impl Future<Output = BarrierWaitResult> {
-        Wait {
-            barrier: self,
-            state: WaitState::Idle,
-        }
+        Wait { barrier: self, state: WaitState::Idle }
     }
 
     /// Releases the queued waiters, numbering them in arrival order, and returns the count released.
@@ -222,10 +216,7 @@ impl Future for Wait<'_> {
                 drop(waiters);
                 let index = barrier.release_round();
                 this.state = WaitState::Done;
-                Poll::Ready(BarrierWaitResult {
-                    index,
-                    leader: true,
-                })
+                Poll::Ready(BarrierWaitResult { index, leader: true })
             }
             WaitState::Queued(key) => {
                 let mut waiters = barrier.waiters.borrow_mut();
@@ -235,10 +226,7 @@ impl Future for Wait<'_> {
                 };
                 waiters.remove(key);
                 this.state = WaitState::Done;
-                Poll::Ready(BarrierWaitResult {
-                    index,
-                    leader: false,
-                })
+                Poll::Ready(BarrierWaitResult { index, leader: false })
             }
             WaitState::Done => panic!("barrier wait polled after it completed"),
         }

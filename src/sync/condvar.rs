@@ -67,9 +67,7 @@ impl Condvar {
     /// cond.notify_all(); // nobody waits: nothing happens
     /// ```
     pub const fn new() -> Self {
-        Condvar {
-            waiters: RefCell::new(WaiterList::new()),
-        }
+        Condvar { waiters: RefCell::new(WaiterList::new()) }
     }
 
     /// Unlocks `guard`'s mutex, waits to be notified, locks the mutex again and returns the new guard.
@@ -109,10 +107,7 @@ impl Condvar {
     /// });
     /// ```
     pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> impl Future<Output = MutexGuard<'a, T>> {
-        Wait {
-            cond: self,
-            state: WaitState::Start(guard),
-        }
+        Wait { cond: self, state: WaitState::Start(guard) }
     }
 
     /// Waits until `condition` returns false, then returns the guard: checks it under the lock, and
@@ -221,9 +216,7 @@ impl Default for Condvar {
 
 impl fmt::Debug for Condvar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Condvar")
-            .field("waiters", &self.waiters.borrow().len())
-            .finish()
+        f.debug_struct("Condvar").field("waiters", &self.waiters.borrow().len()).finish()
     }
 }
 
@@ -253,8 +246,7 @@ impl<'a, T> Future for Wait<'_, 'a, T> {
         loop {
             match &mut this.state {
                 WaitState::Start(_) => {
-                    let WaitState::Start(guard) = mem::replace(&mut this.state, WaitState::Done)
-                    else {
+                    let WaitState::Start(guard) = mem::replace(&mut this.state, WaitState::Done) else {
                         unreachable!()
                     };
                     let mutex = guard.mutex();

@@ -53,10 +53,7 @@ impl Event {
     /// assert!(!solio::sync::Event::new().is_set());
     /// ```
     pub const fn new() -> Self {
-        Event {
-            is_set: Cell::new(false),
-            waiters: RefCell::new(WaiterList::new()),
-        }
+        Event { is_set: Cell::new(false), waiters: RefCell::new(WaiterList::new()) }
     }
 
     /// Sets the flag and releases every waiting task.
@@ -128,10 +125,7 @@ impl Event {
     /// });
     /// ```
     pub fn wait(&self) -> impl Future<Output = ()> {
-        Wait {
-            event: self,
-            state: WaitState::Idle,
-        }
+        Wait { event: self, state: WaitState::Idle }
     }
 }
 

@@ -91,10 +91,7 @@ impl<T> Mutex<T> {
     /// });
     /// ```
     pub fn lock(&self) -> impl Future<Output = MutexGuard<'_, T>> {
-        Lock {
-            mutex: self,
-            state: LockState::Idle,
-        }
+        Lock { mutex: self, state: LockState::Idle }
     }
 
     /// Takes the lock if it is free, without waiting.
@@ -233,10 +230,7 @@ pub(crate) struct Lock<'a, T> {
 
 impl<'a, T> Lock<'a, T> {
     pub(crate) fn new(mutex: &'a Mutex<T>) -> Self {
-        Lock {
-            mutex,
-            state: LockState::Idle,
-        }
+        Lock { mutex, state: LockState::Idle }
     }
 }
 
@@ -307,10 +301,7 @@ pub struct MutexGuard<'a, T> {
 impl<'a, T> MutexGuard<'a, T> {
     /// Called only with `mutex.locked` just set on the caller's behalf.
     fn new(mutex: &'a Mutex<T>) -> Self {
-        MutexGuard {
-            mutex,
-            value: mutex.value.borrow_mut(),
-        }
+        MutexGuard { mutex, value: mutex.value.borrow_mut() }
     }
 
     /// The mutex this guard locks (for [`Condvar`](super::Condvar), which unlocks and re-locks it).

@@ -176,14 +176,8 @@ impl Semaphore {
     ///     assert_eq!(sem.available_permits(), 2);
     /// });
     /// ```
-    pub fn acquire_many(
-        &self,
-        n: usize,
-    ) -> impl Future<Output = Result<SemaphorePermit<'_>, AcquireError>> {
-        Acquire {
-            sem: self,
-            waiter: Waiter::new(n),
-        }
+    pub fn acquire_many(&self, n: usize) -> impl Future<Output = Result<SemaphorePermit<'_>, AcquireError>> {
+        Acquire { sem: self, waiter: Waiter::new(n) }
     }
 
     /// Takes one permit if it is free and nobody is waiting, without waiting.
@@ -227,10 +221,7 @@ impl Semaphore {
     /// ```
     pub fn try_acquire_many(&self, n: usize) -> Result<SemaphorePermit<'_>, TryAcquireError> {
         self.try_take(n)?;
-        Ok(SemaphorePermit {
-            sem: self,
-            permits: n,
-        })
+        Ok(SemaphorePermit { sem: self, permits: n })
     }
 
     /// Waits for one permit that holds an [`Rc`] of the semaphore, so it can move into a spawned task.
@@ -259,9 +250,7 @@ impl Semaphore {
     ///     assert_eq!(sem.available_permits(), 1);
     /// });
     /// ```
-    pub fn acquire_owned(
-        self: Rc<Self>,
-    ) -> impl Future<Output = Result<OwnedSemaphorePermit, AcquireError>> {
+    pub fn acquire_owned(self: Rc<Self>) -> impl Future<Output = Result<OwnedSemaphorePermit, AcquireError>> {
         self.acquire_many_owned(1)
     }
 
@@ -293,10 +282,7 @@ impl Semaphore {
         self: Rc<Self>,
         n: usize,
     ) -> impl Future<Output = Result<OwnedSemaphorePermit, AcquireError>> {
-        AcquireOwned {
-            sem: Some(self),
-            waiter: Waiter::new(n),
-        }
+        AcquireOwned { sem: Some(self), waiter: Waiter::new(n) }
     }
 
     /// Takes one permit without waiting, as [`try_acquire`](Semaphore::try_acquire), returning a guard
@@ -340,15 +326,9 @@ impl Semaphore {
     /// assert_eq!(permits.num_permits(), 2);
     /// assert_eq!(sem.available_permits(), 1);
     /// ```
-    pub fn try_acquire_many_owned(
-        self: Rc<Self>,
-        n: usize,
-    ) -> Result<OwnedSemaphorePermit, TryAcquireError> {
+    pub fn try_acquire_many_owned(self: Rc<Self>, n: usize) -> Result<OwnedSemaphorePermit, TryAcquireError> {
         self.try_take(n)?;
-        Ok(OwnedSemaphorePermit {
-            sem: self,
-            permits: n,
-        })
+        Ok(OwnedSemaphorePermit { sem: self, permits: n })
     }
 
     /// Adds `n` permits, serving waiters in line with them.
@@ -432,8 +412,7 @@ impl Semaphore {
             return;
         }
         let permits = self.permits.get().checked_add(n);
-        self.permits
-            .set(permits.expect("semaphore permit count overflowed usize"));
+        self.permits.set(permits.expect("semaphore permit count overflowed usize"));
         self.serve_waiters();
     }
 
@@ -506,17 +485,10 @@ enum WaiterState {
 
 impl Waiter {
     fn new(wanted: usize) -> Self {
-        Waiter {
-            wanted,
-            state: WaiterState::Idle,
-        }
+        Waiter { wanted, state: WaiterState::Idle }
     }
 
-    fn poll_acquire(
-        &mut self,
-        sem: &Semaphore,
-        cx: &mut Context<'_>,
-    ) -> Poll<Result<(), AcquireError>> {
+    fn poll_acquire(&mut self, sem: &Semaphore, cx: &mut Context<'_>) -> Poll<Result<(), AcquireError>> {
         match self.state {
             WaiterState::Idle => {
                 if sem.closed.get() {
@@ -580,10 +552,7 @@ impl<'a> Future for Acquire<'a> {
         let this = self.get_mut();
         this.waiter
             .poll_acquire(this.sem, cx)
-            .map_ok(|()| SemaphorePermit {
-                sem: this.sem,
-                permits: this.waiter.wanted,
-            })
+            .map_ok(|()| SemaphorePermit { sem: this.sem, permits: this.waiter.wanted })
     }
 }
 
@@ -604,16 +573,10 @@ impl Future for AcquireOwned {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let sem = this
-            .sem
-            .as_deref()
-            .expect("semaphore acquire polled after it completed");
+        let sem = this.sem.as_deref().expect("semaphore acquire polled after it completed");
         let result = std::task::ready!(this.waiter.poll_acquire(sem, cx));
         let sem = this.sem.take().expect("checked above");
-        Poll::Ready(result.map(|()| OwnedSemaphorePermit {
-            sem,
-            permits: this.waiter.wanted,
-        }))
+        Poll::Ready(result.map(|()| OwnedSemaphorePermit { sem, permits: this.waiter.wanted }))
     }
 }
 

@@ -48,12 +48,7 @@ struct Node<T> {
 impl<T> WaiterList<T> {
     /// An empty list; allocates nothing until the first push.
     pub(crate) const fn new() -> Self {
-        WaiterList {
-            nodes: Slab::new(),
-            head: NIL,
-            tail: NIL,
-            linked: 0,
-        }
+        WaiterList { nodes: Slab::new(), head: NIL, tail: NIL, linked: 0 }
     }
 
     /// Whether no waiter is in line (served waiters that have not been removed yet do not count).
@@ -68,13 +63,8 @@ impl<T> WaiterList<T> {
 
     /// Appends a waiter at the back of the line and returns its key.
     pub(crate) fn push_back(&mut self, data: T, waker: &Waker) -> usize {
-        let key = self.nodes.insert(Node {
-            prev: self.tail,
-            next: NIL,
-            linked: true,
-            waker: waker.clone(),
-            data,
-        });
+        let key =
+            self.nodes.insert(Node { prev: self.tail, next: NIL, linked: true, waker: waker.clone(), data });
         if self.tail == NIL {
             self.head = key;
         } else {
@@ -143,10 +133,7 @@ impl<T> WaiterList<T> {
             let node = &mut self.nodes[key];
             debug_assert!(node.linked, "unlinking a waiter that is not in line");
             node.linked = false;
-            (
-                mem::replace(&mut node.prev, NIL),
-                mem::replace(&mut node.next, NIL),
-            )
+            (mem::replace(&mut node.prev, NIL), mem::replace(&mut node.next, NIL))
         };
         if prev == NIL {
             self.head = next;
@@ -223,10 +210,7 @@ mod tests {
             let b = list.push_back(round, Waker::noop());
             list.remove(b);
             list.remove(a);
-            assert_eq!(
-                *capacity.get_or_insert(list.nodes.capacity()),
-                list.nodes.capacity()
-            );
+            assert_eq!(*capacity.get_or_insert(list.nodes.capacity()), list.nodes.capacity());
         }
         assert!(list.is_empty());
     }

@@ -10,6 +10,9 @@ use std::task::{Context, Poll};
 use super::raw::{Panic, RawTask};
 use crate::runtime::scheduler;
 
+/// `!Send` marker: the output and the join waker are read on the runtime thread only.
+type OutputOnThisThread<T> = (fn() -> T, *const ());
+
 /// An owned permission to await a spawned task's output: asyncio's `Task` object.
 ///
 /// Awaiting it gives `Ok(output)`, or a [`JoinError`] if the task panicked or was aborted.
@@ -33,16 +36,12 @@ use crate::runtime::scheduler;
 #[must_use = "dropping a JoinHandle detaches the task: it keeps running and its output is dropped"]
 pub struct JoinHandle<T> {
     raw: RawTask,
-    // `!Send`: the output and the join waker are read on the runtime thread only.
-    _marker: PhantomData<(fn() -> T, *const ())>,
+    _marker: PhantomData<OutputOnThisThread<T>>,
 }
 
 impl<T> JoinHandle<T> {
     pub(crate) fn new(raw: RawTask) -> JoinHandle<T> {
-        JoinHandle {
-            raw,
-            _marker: PhantomData,
-        }
+        JoinHandle { raw, _marker: PhantomData }
     }
 
     /// Requests cancellation of the task (asyncio's `task.cancel()`).
@@ -99,9 +98,7 @@ impl<T> JoinHandle<T> {
     /// });
     /// ```
     pub fn abort_handle(&self) -> AbortHandle {
-        AbortHandle {
-            raw: self.raw.clone_ref(),
-        }
+        AbortHandle { raw: self.raw.clone_ref() }
     }
 
     /// The task's id, unique within its runtime.
@@ -126,12 +123,7 @@ impl<T> Future for JoinHandle<T> {
         let mut out: Poll<Result<T, JoinError>> = Poll::Pending;
         // SAFETY: `out` has the task's output type (this handle was created for it by `spawn`), and a
         // handle reads the output once: after a `Ready`, `read_output` panics instead of reading again.
-        unsafe {
-            self.raw.poll_join(
-                &mut out as *mut Poll<Result<T, JoinError>> as *mut (),
-                cx.waker(),
-            )
-        };
+        unsafe { self.raw.poll_join(&mut out as *mut Poll<Result<T, JoinError>> as *mut (), cx.waker()) };
         out
     }
 }
@@ -144,10 +136,7 @@ impl<T> Drop for JoinHandle<T> {
 
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JoinHandle")
-            .field("id", &self.id())
-            .field("finished", &self.is_finished())
-            .finish()
+        f.debug_struct("JoinHandle").field("id", &self.id()).field("finished", &self.is_finished()).finish()
     }
 }
 
@@ -190,9 +179,7 @@ impl AbortHandle {
 
 impl Clone for AbortHandle {
     fn clone(&self) -> AbortHandle {
-        AbortHandle {
-            raw: self.raw.clone_ref(),
-        }
+        AbortHandle { raw: self.raw.clone_ref() }
     }
 }
 
@@ -202,9 +189,7 @@ unsafe impl Sync for AbortHandle {}
 
 impl fmt::Debug for AbortHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AbortHandle")
-            .field("id", &self.id())
-            .finish()
+        f.debug_struct("AbortHandle").field("id", &self.id()).finish()
     }
 }
 
@@ -232,15 +217,11 @@ enum Repr {
 
 impl JoinError {
     pub(crate) fn cancelled() -> JoinError {
-        JoinError {
-            repr: Repr::Cancelled,
-        }
+        JoinError { repr: Repr::Cancelled }
     }
 
     pub(crate) fn panic(payload: Panic) -> JoinError {
-        JoinError {
-            repr: Repr::Panic(Mutex::new(payload)),
-        }
+        JoinError { repr: Repr::Panic(Mutex::new(payload)) }
     }
 
     /// True if the task was aborted (or dropped with its runtime) before it finished.
@@ -258,8 +239,7 @@ impl JoinError {
     /// # Panics
     /// If the task was cancelled rather than panicked; see [`JoinError::try_into_panic`].
     pub fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
-        self.try_into_panic()
-            .expect("JoinError::into_panic called on a cancelled task")
+        self.try_into_panic().expect("JoinError::into_panic called on a cancelled task")
     }
 
     /// The panic's payload, or the error itself if the task was cancelled.
@@ -271,9 +251,7 @@ impl JoinError {
     }
 
     fn panic_message(&self) -> Option<String> {
-        let Repr::Panic(p) = &self.repr else {
-            return None;
-        };
+        let Repr::Panic(p) = &self.repr else { return None };
         let payload = p.lock().unwrap_or_else(|e| e.into_inner());
         payload
             .downcast_ref::<&str>()

@@ -89,12 +89,7 @@ pub struct Sleep {
 
 impl Sleep {
     fn with_core(core: Rc<Core>, deadline: Instant) -> Sleep {
-        Sleep {
-            deadline,
-            core,
-            entry: None,
-            done: false,
-        }
+        Sleep { deadline, core, entry: None, done: false }
     }
 
     /// The instant at which the sleep completes.
@@ -175,9 +170,13 @@ impl Future for Sleep {
                 wheel.set_waker(key, cx.waker());
                 Poll::Pending
             }
+            None if this.core.time.now() >= this.deadline.into_std() => {
+                // Already due: yield once (like `asyncio.sleep(0)`) without touching the wheel.
+                this.done = true;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
             None => {
-                // Even a deadline already past goes through the wheel: it fires at the scheduler's next
-                // turn, so a sleep always yields once.
                 let tick = this.core.time.deadline_tick(this.deadline.into_std());
                 this.entry = Some(wheel.insert(tick, cx.waker().clone()));
                 Poll::Pending

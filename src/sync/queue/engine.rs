@@ -242,11 +242,7 @@ pub(crate) struct Put<'a, T, S> {
 
 impl<'a, T, S> Put<'a, T, S> {
     pub(crate) fn new(engine: &'a Engine<T, S>, item: T) -> Self {
-        Put {
-            engine,
-            item: Some(item),
-            stage: Stage::Idle,
-        }
+        Put { engine, item: Some(item), stage: Stage::Idle }
     }
 }
 
@@ -314,11 +310,7 @@ pub(crate) struct Get<'a, T, S: Storage<T>> {
 
 impl<'a, T, S: Storage<T>> Get<'a, T, S> {
     pub(crate) fn new(engine: &'a Engine<T, S>) -> Self {
-        Get {
-            engine,
-            stage: Stage::Idle,
-            _item: PhantomData,
-        }
+        Get { engine, stage: Stage::Idle, _item: PhantomData }
     }
 }
 
@@ -396,10 +388,7 @@ pub(crate) struct Join<'a, T, S> {
 
 impl<'a, T, S> Join<'a, T, S> {
     pub(crate) fn new(engine: &'a Engine<T, S>) -> Self {
-        Join {
-            engine,
-            stage: Stage::Idle,
-        }
+        Join { engine, stage: Stage::Idle }
     }
 }
 

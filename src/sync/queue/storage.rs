@@ -73,10 +73,7 @@ pub(crate) struct Priority<T> {
 
 impl<T> Default for Priority<T> {
     fn default() -> Self {
-        Priority {
-            heap: BinaryHeap::new(),
-            next_seq: 0,
-        }
+        Priority { heap: BinaryHeap::new(), next_seq: 0 }
     }
 }
 
@@ -137,18 +134,9 @@ mod tests {
 
     #[test]
     fn orders() {
-        assert_eq!(
-            drain(Fifo::default()),
-            [(2, 'a'), (1, 'b'), (2, 'c'), (1, 'd')]
-        );
-        assert_eq!(
-            drain(Lifo::default()),
-            [(1, 'd'), (2, 'c'), (1, 'b'), (2, 'a')]
-        );
-        assert_eq!(
-            drain(Priority::default()),
-            [(1, 'b'), (1, 'd'), (2, 'a'), (2, 'c')]
-        );
+        assert_eq!(drain(Fifo::default()), [(2, 'a'), (1, 'b'), (2, 'c'), (1, 'd')]);
+        assert_eq!(drain(Lifo::default()), [(1, 'd'), (2, 'c'), (1, 'b'), (2, 'a')]);
+        assert_eq!(drain(Priority::default()), [(1, 'b'), (1, 'd'), (2, 'a'), (2, 'c')]);
     }
 
     #[test]

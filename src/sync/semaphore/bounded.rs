@@ -50,10 +50,7 @@ impl BoundedSemaphore {
     /// assert_eq!(sem.available_permits(), 2);
     /// ```
     pub fn new(permits: usize) -> Self {
-        BoundedSemaphore {
-            sem: Rc::new(Semaphore::new(permits)),
-            bound: permits,
-        }
+        BoundedSemaphore { sem: Rc::new(Semaphore::new(permits)), bound: permits }
     }
 
     /// The initial number of permits, which the count never exceeds.
@@ -122,10 +119,7 @@ impl BoundedSemaphore {
     ///     assert_eq!(permits.num_permits(), 2);
     /// });
     /// ```
-    pub fn acquire_many(
-        &self,
-        n: usize,
-    ) -> impl Future<Output = Result<SemaphorePermit<'_>, AcquireError>> {
+    pub fn acquire_many(&self, n: usize) -> impl Future<Output = Result<SemaphorePermit<'_>, AcquireError>> {
         self.sem.acquire_many(n)
     }
 
@@ -149,9 +143,7 @@ impl BoundedSemaphore {
     ///     assert_eq!(sem.available_permits(), 1);
     /// });
     /// ```
-    pub fn acquire_owned(
-        &self,
-    ) -> impl Future<Output = Result<OwnedSemaphorePermit, AcquireError>> + use<> {
+    pub fn acquire_owned(&self) -> impl Future<Output = Result<OwnedSemaphorePermit, AcquireError>> + use<> {
         self.sem.clone().acquire_owned()
     }
 
@@ -293,11 +285,7 @@ pub struct ReleaseError {
 
 impl fmt::Display for ReleaseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "semaphore released too many times (bound {})",
-            self.bound
-        )
+        write!(f, "semaphore released too many times (bound {})", self.bound)
     }
 }
 

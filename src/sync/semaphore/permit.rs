@@ -62,9 +62,7 @@ impl Drop for SemaphorePermit<'_> {
 
 impl fmt::Debug for SemaphorePermit<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SemaphorePermit")
-            .field("permits", &self.permits)
-            .finish_non_exhaustive()
+        f.debug_struct("SemaphorePermit").field("permits", &self.permits).finish_non_exhaustive()
     }
 }
 
@@ -142,8 +140,6 @@ impl Drop for OwnedSemaphorePermit {
 
 impl fmt::Debug for OwnedSemaphorePermit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OwnedSemaphorePermit")
-            .field("permits", &self.permits)
-            .finish_non_exhaustive()
+        f.debug_struct("OwnedSemaphorePermit").field("permits", &self.permits).finish_non_exhaustive()
     }
 }

@@ -35,18 +35,11 @@ struct Harness {
 
 impl Harness {
     fn new() -> Harness {
-        Harness {
-            wheel: Wheel::new(),
-            log: Arc::default(),
-            fired: Vec::new(),
-        }
+        Harness { wheel: Wheel::new(), log: Arc::default(), fired: Vec::new() }
     }
 
     fn waker(&self, id: u64) -> Waker {
-        Waker::from(Arc::new(IdWaker {
-            id,
-            log: self.log.clone(),
-        }))
+        Waker::from(Arc::new(IdWaker { id, log: self.log.clone() }))
     }
 
     fn insert(&mut self, deadline: u64, id: u64) -> TimerKey {
@@ -124,16 +117,9 @@ fn equal_deadlines_keep_insertion_order_across_cascades() {
     for final_now in [DEADLINE, DEADLINE + 1, u64::MAX] {
         let mut h = Harness::new();
         let mut expected = Vec::new();
-        for (id, at) in [
-            0,
-            1 << 31,
-            DEADLINE - 300_000,
-            DEADLINE - 5_000,
-            DEADLINE - 70,
-            DEADLINE - 1,
-        ]
-        .into_iter()
-        .enumerate()
+        for (id, at) in [0, 1 << 31, DEADLINE - 300_000, DEADLINE - 5_000, DEADLINE - 70, DEADLINE - 1]
+            .into_iter()
+            .enumerate()
         {
             assert!(h.advance(at).is_empty());
             h.insert(DEADLINE, id as u64);
@@ -273,7 +259,7 @@ fn huge_deadlines_fire_only_when_reached() {
 fn advance_to_end_of_time_in_one_call() {
     let mut h = Harness::new();
     h.insert(u64::MAX, 1);
-    assert_eq!(h.wheel.next_expiration(), Some(u64::MAX & !(RANGE - 1)));
+    assert_eq!(h.wheel.next_expiration(), Some(u64::MAX - (RANGE - 1)));
     assert_eq!(h.advance(u64::MAX), [1]);
 
     // Parked entries spread over many blocks, walked block by block through next_expiration.
@@ -407,10 +393,7 @@ fn check_summary(wheel: &Wheel, model: &Model) {
         }
         Some(&(earliest, _)) => {
             let next = next.expect("pending entries but no next expiration");
-            assert!(
-                next > wheel.elapsed() && next <= earliest,
-                "{next} vs {earliest}"
-            );
+            assert!(next > wheel.elapsed() && next <= earliest, "{next} vs {earliest}");
         }
     }
 }
@@ -424,11 +407,7 @@ fn run_against_model(seed: u64, ops: usize, cap: usize) {
     for op in 0..ops {
         let elapsed = h.wheel.elapsed();
         let choice = rng.below(100);
-        let pick = if model.ids.is_empty() {
-            None
-        } else {
-            Some(rng.below(model.ids.len() as u64) as usize)
-        };
+        let pick = if model.ids.is_empty() { None } else { Some(rng.below(model.ids.len() as u64) as usize) };
         match (choice, pick) {
             (0..35, _) | (_, None) if model.ids.len() < cap => {
                 let deadline = random_deadline(&mut rng, elapsed, &model);
@@ -487,10 +466,7 @@ fn run_against_model(seed: u64, ops: usize, cap: usize) {
                 };
                 let due = std::mem::replace(&mut model.pending, still_pending);
                 let expected: Vec<u64> = due.into_values().collect();
-                assert_eq!(
-                    fired, expected,
-                    "seed {seed}, op {op}, advance {elapsed} -> {now}"
-                );
+                assert_eq!(fired, expected, "seed {seed}, op {op}, advance {elapsed} -> {now}");
                 for id in expected {
                     model.live.get_mut(&id).unwrap().1 = None;
                 }
