@@ -40,7 +40,8 @@ impl SemaphorePermit<'_> {
     }
 
     /// Drops the guard without giving its permits back: the semaphore has that many fewer for good
-    /// (a [`BoundedSemaphore`] can take them back with [`release`](BoundedSemaphore::release)).
+    /// (a [`BoundedSemaphore`](super::BoundedSemaphore) can take them back with
+    /// [`release`](super::BoundedSemaphore::release)).
     ///
     /// # Examples
     ///
