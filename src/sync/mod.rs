@@ -14,9 +14,10 @@
 //!
 //! # Sharing
 //!
-//! Everything here is built for one thread: the types are neither `Send` nor `Sync`, and cost no
-//! atomic operations. Borrow a primitive (`&sem`) from futures run in the same task (e.g. joined with
-//! `gather`), or share it with [`Rc`](std::rc::Rc) across tasks started with `solio::spawn`.
+//! Everything here is built for one thread: state lives in `Cell`s and `RefCell`s, so no primitive is
+//! `Sync` and none costs an atomic operation. Borrow a primitive (`&sem`) from futures run in the
+//! same task (e.g. joined with `gather`), or share it with [`Rc`](std::rc::Rc) across tasks started
+//! with [`spawn`](crate::spawn).
 //!
 //! # Fairness and cancellation
 //!
