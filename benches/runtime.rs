@@ -39,7 +39,7 @@ use std::time::Duration;
 
 use async_executor::LocalExecutor;
 use criterion::measurement::WallTime;
-use criterion::{Bencher, BenchmarkGroup, Criterion};
+use criterion::{Bencher, BenchmarkGroup, Criterion, SamplingMode};
 use futures::executor::{LocalPool, LocalSpawner};
 use futures::future::RemoteHandle;
 use futures::task::LocalSpawnExt;
@@ -76,22 +76,30 @@ trait Peer: 'static {
     /// The receiving half of a oneshot channel (panicking if the sender was dropped).
     type Receiver<T: 'static>: Future<Output = T> + 'static;
 
+    /// A spawner to move into tasks.
     fn spawner(&self) -> Self::Spawner;
+    /// Runs `future` to completion, driving the spawned tasks meanwhile.
     fn block_on<F: Future>(&mut self, future: F) -> F::Output;
+    /// Spawns a task whose output is awaited.
     fn spawn<F>(spawner: &Self::Spawner, future: F) -> Self::JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static;
     /// Spawns a task nobody joins.
     fn spawn_detached<F: Future<Output = ()> + 'static>(spawner: &Self::Spawner, future: F);
+    /// Lets the other ready tasks run first.
     fn yield_now() -> impl Future<Output = ()> + 'static;
+    /// A oneshot channel.
     fn oneshot<T: 'static>() -> (Self::Sender<T>, Self::Receiver<T>);
+    /// Sends on a oneshot channel (panicking if the receiver is gone).
     fn send<T: 'static>(tx: Self::Sender<T>, value: T);
 }
 
 /// A runtime with timers.
 trait TimerPeer: Peer {
+    /// The runtime's sleep future (its output, if any, is ignored).
     type Sleep: Future + 'static;
+    /// A sleep of `duration` on the real clock.
     fn sleep(duration: Duration) -> Self::Sleep;
 }
 
@@ -489,13 +497,18 @@ fn timers_concurrent<P: TimerPeer>(b: &mut Bencher<'_>, peer: &mut P) {
 // ---------------------------------------------------------------------------------------------------
 
 /// A group sized for a workload whose iteration takes `per_iter` or so, keeping the whole run near
-/// 3 minutes on 2 cores.
+/// 3 minutes on 2 cores: 1 s of warm-up and 4 s of measurement per benchmark; 20 samples instead of 100
+/// from 1 ms per iteration, and flat sampling (the same iteration count in every sample, as criterion
+/// advises for long routines) from 10 ms.
 fn group<'a>(c: &'a mut Criterion, name: &str, per_iter: Duration) -> BenchmarkGroup<'a, WallTime> {
     let mut g = c.benchmark_group(name);
     g.warm_up_time(Duration::from_secs(1));
     g.measurement_time(Duration::from_secs(4));
     if per_iter >= Duration::from_millis(1) {
         g.sample_size(20);
+    }
+    if per_iter >= Duration::from_millis(10) {
+        g.sampling_mode(SamplingMode::Flat);
     }
     g
 }
