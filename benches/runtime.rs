@@ -114,9 +114,7 @@ where
     type Output = T;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        Pin::new(&mut self.0)
-            .poll(cx)
-            .map(|r| r.expect("peer operation failed"))
+        Pin::new(&mut self.0).poll(cx).map(|r| r.expect("peer operation failed"))
     }
 }
 
@@ -177,14 +175,8 @@ struct Tokio {
 
 impl Tokio {
     fn new() -> Tokio {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("tokio runtime");
-        Tokio {
-            rt,
-            local: tokio::task::LocalSet::new(),
-        }
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
+        Tokio { rt, local: tokio::task::LocalSet::new() }
     }
 }
 
@@ -238,17 +230,11 @@ struct AsyncExecutor {
 
 impl AsyncExecutor {
     fn new() -> AsyncExecutor {
-        AsyncExecutor {
-            ex: Box::leak(Box::new(LocalExecutor::new())),
-            with_io: false,
-        }
+        AsyncExecutor { ex: Box::leak(Box::new(LocalExecutor::new())), with_io: false }
     }
 
     fn with_timers() -> AsyncExecutor {
-        AsyncExecutor {
-            with_io: true,
-            ..AsyncExecutor::new()
-        }
+        AsyncExecutor { with_io: true, ..AsyncExecutor::new() }
     }
 }
 
@@ -422,10 +408,8 @@ fn ping_pong<P: Peer>(b: &mut Bencher<'_>, peer: &mut P) {
     b.iter(|| {
         peer.block_on(async {
             let (done_tx, done_rx) = P::oneshot();
-            let countdown = Rc::new(Countdown::<P> {
-                left: Cell::new(PINGS),
-                done: Cell::new(Some(done_tx)),
-            });
+            let countdown =
+                Rc::new(Countdown::<P> { left: Cell::new(PINGS), done: Cell::new(Some(done_tx)) });
             for _ in 0..PINGS {
                 let countdown = countdown.clone();
                 let spawner = s.clone();
@@ -514,11 +498,7 @@ fn group<'a>(c: &'a mut Criterion, name: &str, per_iter: Duration) -> BenchmarkG
 }
 
 /// Adds `workload` on `peer` to the group, under the peer's name.
-fn on<P: Peer>(
-    g: &mut BenchmarkGroup<'_, WallTime>,
-    mut peer: P,
-    workload: fn(&mut Bencher<'_>, &mut P),
-) {
+fn on<P: Peer>(g: &mut BenchmarkGroup<'_, WallTime>, mut peer: P, workload: fn(&mut Bencher<'_>, &mut P)) {
     g.bench_function(P::NAME, |b| workload(b, &mut peer));
 }
 

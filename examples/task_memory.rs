@@ -70,10 +70,7 @@ fn main() {
 }
 
 fn parse_count(arg: Option<&String>) -> usize {
-    arg.map_or(DEFAULT_TASKS, |s| {
-        s.parse()
-            .expect("the task count must be a positive integer")
-    })
+    arg.map_or(DEFAULT_TASKS, |s| s.parse().expect("the task count must be a positive integer"))
 }
 
 /// Runs this example again as `--child <runtime> <tasks>` and reads the figure it prints.
@@ -83,11 +80,7 @@ fn measure_in_child(runtime: &str, tasks: usize) -> f64 {
         .args(["--child", runtime, &tasks.to_string()])
         .output()
         .expect("start the child process");
-    assert!(
-        out.status.success(),
-        "{runtime} child failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{runtime} child failed: {}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).expect("utf-8 output");
     text.trim().parse().expect("the child prints a number")
 }
@@ -109,20 +102,13 @@ fn solio_bytes_per_task(tasks: usize) -> f64 {
         }
         let after = resident_bytes();
         let metrics = rt.metrics();
-        assert_eq!(
-            (metrics.tasks, metrics.timers),
-            (tasks, tasks),
-            "every task idle on its timer"
-        );
+        assert_eq!((metrics.tasks, metrics.timers), (tasks, tasks), "every task idle on its timer");
         after.saturating_sub(before) as f64 / tasks as f64
     })
 }
 
 fn tokio_bytes_per_task(tasks: usize) -> f64 {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async {
         let before = resident_bytes();
@@ -142,18 +128,9 @@ fn tokio_bytes_per_task(tasks: usize) -> f64 {
 
 /// The process's resident set size, from `VmRSS` in `/proc/self/status`.
 fn resident_bytes() -> usize {
-    let status =
-        std::fs::read_to_string("/proc/self/status").expect("read /proc/self/status (Linux only)");
-    let line = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .expect("a VmRSS line");
-    let kib: usize = line
-        .trim_start_matches("VmRSS:")
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .expect("VmRSS in kB");
+    let status = std::fs::read_to_string("/proc/self/status").expect("read /proc/self/status (Linux only)");
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).expect("a VmRSS line");
+    let kib: usize =
+        line.trim_start_matches("VmRSS:").trim().trim_end_matches("kB").trim().parse().expect("VmRSS in kB");
     kib * 1024
 }
