@@ -201,7 +201,7 @@ impl Builder {
     /// Warns on standard error whenever one poll of a task (or of the `block_on` future) takes longer
     /// than `threshold`, naming the task and the time it took: asyncio's debug-mode "slow callback"
     /// warning. A poll that long blocks every other task; move the blocking work to
-    /// [`spawn_blocking`](crate::task::spawn_blocking). Off by default; it costs two clock reads per poll
+    /// `solio::task::spawn_blocking`. Off by default; it costs two clock reads per poll
     /// when on. Name tasks with [`task::Builder`](crate::task::Builder); unnamed ones are `task-<id>`.
     ///
     /// # Examples

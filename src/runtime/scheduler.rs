@@ -309,16 +309,11 @@ impl Core {
     }
 
     fn fire_timers(&self) {
-        let mut fired = self.fired.take();
-        {
-            let mut wheel = self.time.wheel.borrow_mut();
-            if !wheel.has_pending() {
-                drop(wheel);
-                self.fired.replace(fired);
-                return;
-            }
-            wheel.advance(self.time.now_tick(), &mut fired);
+        if !self.time.wheel.borrow().has_pending() {
+            return;
         }
+        let mut fired = self.fired.take();
+        self.time.wheel.borrow_mut().advance(self.time.now_tick(), &mut fired);
         // Wake with no borrow held: a foreign waker may run arbitrary code.
         for waker in fired.drain(..) {
             waker.wake();
