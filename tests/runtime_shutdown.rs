@@ -88,6 +88,7 @@ fn a_destructor_that_spawns_during_shutdown_is_handled() {
 }
 
 #[test]
+#[allow(clippy::async_yields_async)] // the handle is carried out of `block_on` on purpose
 fn output_of_a_finished_but_unjoined_task_is_dropped_with_its_handle() {
     let log = Log::new();
     let rt = solio::Runtime::new().unwrap();

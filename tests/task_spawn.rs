@@ -93,6 +93,7 @@ fn run_drops_pending_tasks_when_main_returns() {
 }
 
 #[test]
+#[allow(clippy::async_yields_async)] // the handle is carried out of one `block_on` into the next
 fn block_on_resumes_pending_tasks_of_an_earlier_call() {
     let rt = Runtime::new().unwrap();
     let counter = Rc::new(Cell::new(0));
@@ -140,6 +141,7 @@ impl Future for SelfWaker {
         if self.polls.get() == 1 {
             for _ in 0..self.wakes {
                 cx.waker().wake_by_ref();
+                #[allow(clippy::waker_clone_wake)] // exercises wake-by-value on purpose
                 cx.waker().clone().wake();
             }
             Poll::Pending
@@ -215,4 +217,28 @@ fn many_tasks_all_complete() {
         sum
     });
     assert_eq!(total, (0..10_000u64).sum::<u64>());
+}
+
+#[test]
+fn the_block_on_future_takes_its_turn_in_line_like_asyncios_main_task() {
+    let log = Log::new();
+    solio::run({
+        let log = log.clone();
+        async move {
+            for name in ["a", "b"] {
+                let log = log.clone();
+                drop(solio::spawn(async move {
+                    log.push(format!("{name}1"));
+                    solio::yield_now().await;
+                    log.push(format!("{name}2"));
+                }));
+            }
+            log.push("m0");
+            solio::yield_now().await;
+            log.push("m1");
+            solio::yield_now().await;
+            log.push("m2");
+        }
+    });
+    assert_eq!(log.take(), ["m0", "a1", "b1", "m1", "a2", "b2", "m2"]);
 }

@@ -157,6 +157,7 @@ fn a_sleep_dropped_before_it_fires_leaves_nothing_in_the_wheel() {
 }
 
 #[test]
+#[allow(clippy::async_yields_async)] // the sleep is carried out of `block_on` to be dropped outside
 fn registered_sleeps_are_counted_until_dropped() {
     let rt = paused();
     let s = rt.block_on(async {
@@ -218,7 +219,7 @@ fn reset_keeps_waking_the_task_that_polled() {
 #[test]
 #[should_panic(expected = "solio::time::sleep called outside a solio runtime")]
 fn sleep_outside_a_runtime_panics() {
-    let _ = sleep(Duration::from_secs(1));
+    drop(sleep(Duration::from_secs(1)));
 }
 
 #[test]

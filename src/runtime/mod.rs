@@ -9,6 +9,7 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::rc::Rc;
+use std::time::Duration;
 
 use scheduler::{Config, Core};
 
@@ -171,7 +172,9 @@ impl Default for Builder {
 impl Builder {
     /// The default settings: real clock, event interval of [`DEFAULT_EVENT_INTERVAL`].
     pub fn new() -> Builder {
-        Builder { config: Config { event_interval: DEFAULT_EVENT_INTERVAL, paused_clock: false } }
+        Builder {
+            config: Config { event_interval: DEFAULT_EVENT_INTERVAL, paused_clock: false, slow_poll: None },
+        }
     }
 
     /// Uses a virtual clock that stands still while tasks run and, when every task is idle and no I/O
@@ -192,6 +195,33 @@ impl Builder {
     pub fn event_interval(&mut self, n: usize) -> &mut Builder {
         assert!(n > 0, "Builder::event_interval must be at least 1");
         self.config.event_interval = n;
+        self
+    }
+
+    /// Warns on standard error whenever one poll of a task (or of the `block_on` future) takes longer
+    /// than `threshold`, naming the task and the time it took: asyncio's debug-mode "slow callback"
+    /// warning. A poll that long blocks every other task; move the blocking work to
+    /// `solio::task::spawn_blocking`. Off by default; it costs two clock reads per poll
+    /// when on. Name tasks with [`task::Builder`](crate::task::Builder); unnamed ones are `task-<id>`.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = solio::Runtime::builder().slow_poll_threshold(Duration::from_millis(50)).build().unwrap();
+    /// rt.block_on(async {
+    ///     solio::task::Builder::new()
+    ///         .name("thumbnailer")
+    ///         .spawn(async {
+    ///             // Prints: solio: task 'thumbnailer' blocked the runtime for 100.1ms in one poll ...
+    ///             std::thread::sleep(Duration::from_millis(100));
+    ///         })
+    ///         .await
+    ///         .unwrap();
+    /// });
+    /// ```
+    pub fn slow_poll_threshold(&mut self, threshold: Duration) -> &mut Builder {
+        self.config.slow_poll = Some(threshold);
         self
     }
 

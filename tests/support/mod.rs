@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)] // each test binary uses its own subset
+#![allow(unreachable_pub)] // `pub` so every test binary can use them; nothing is exported
 
 use std::cell::RefCell;
 use std::rc::Rc;
