@@ -29,8 +29,8 @@ impl Wake for CountingWaker {
 struct Parked {
     i: usize,
     polls: Rc<Cell<usize>>,
-    wakers: Rc<RefCell<Vec<Option<Waker>>>>,
-    open: Rc<RefCell<Vec<bool>>>,
+    wakers: Wakers,
+    open: Flags,
 }
 
 impl Future for Parked {
@@ -45,9 +45,10 @@ impl Future for Parked {
     }
 }
 
-fn parked(
-    n: usize,
-) -> (Vec<Parked>, Rc<Cell<usize>>, Rc<RefCell<Vec<Option<Waker>>>>, Rc<RefCell<Vec<bool>>>) {
+type Wakers = Rc<RefCell<Vec<Option<Waker>>>>;
+type Flags = Rc<RefCell<Vec<bool>>>;
+
+fn parked(n: usize) -> (Vec<Parked>, Rc<Cell<usize>>, Wakers, Flags) {
     let polls = Rc::new(Cell::new(0));
     let wakers = Rc::new(RefCell::new(vec![None; n]));
     let open = Rc::new(RefCell::new(vec![false; n]));
@@ -81,7 +82,7 @@ fn outputs_come_in_input_order_and_children_run_concurrently() {
 fn children_may_borrow_locals() {
     solio::run(async {
         let total = Cell::new(0);
-        let names = vec!["a".to_string(), "bb".to_string()];
+        let names = ["a".to_string(), "bb".to_string()];
         let lens = solio::gather(names.iter().map(|n| {
             let total = &total;
             async move {
@@ -149,7 +150,7 @@ fn a_wake_polls_only_the_woken_child() {
 #[test]
 fn woken_children_are_polled_in_wake_order() {
     let order = Rc::new(RefCell::new(Vec::new()));
-    let wakers: Rc<RefCell<Vec<Option<Waker>>>> = Rc::new(RefCell::new(vec![None; 5]));
+    let wakers: Wakers = Rc::new(RefCell::new(vec![None; 5]));
     let children = (0..5).map(|i| {
         let (order, wakers) = (order.clone(), wakers.clone());
         let mut first = true;

@@ -12,7 +12,7 @@ use crate::task::waker_set::WakerSet;
 /// Runs every future of `iter` concurrently inside the task that polls the stream and yields their
 /// outputs **in completion order** (asyncio's `as_completed`).
 ///
-/// Like [`gather`](crate::gather): nothing is spawned (the futures may borrow locals), a wake polls only
+/// Like [`gather`](crate::gather()): nothing is spawned (the futures may borrow locals), a wake polls only
 /// the woken future, and the futures with their wakers' state share one allocation. A future is dropped
 /// as soon as its output is yielded. Futures that finish in the same poll come out in the order they were
 /// woken (the first poll goes in input order). To know which input an output belongs to, yield the index

@@ -5,7 +5,7 @@
 //! future that keeps every child in a [`MaybeDone`]. There is no per-child waker here: every child
 //! shares the parent's context and all unfinished children are polled on each wake, O(arity) per wake,
 //! which is what a handful of futures wants (no allocation at all). For many futures, use
-//! [`gather`](crate::gather).
+//! [`gather`](crate::gather()).
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -20,11 +20,11 @@ use super::maybe_done::MaybeDone;
 ///
 /// Takes 1 to 16 `IntoFuture`s (`gather!()` with none resolves to `()`). Nothing is spawned, so the
 /// futures may borrow locals. On each wake every unfinished child is polled (they share the parent's
-/// waker): fine for a handful of futures; for many futures of one type use [`gather`](crate::gather),
+/// waker): fine for a handful of futures; for many futures of one type use [`gather`](crate::gather()),
 /// which polls only the woken ones. No allocation.
 ///
 /// # Panics
-/// A panic in a child propagates out of the poll, as with [`gather`](crate::gather).
+/// A panic in a child propagates out of the poll, as with [`gather`](crate::gather()).
 ///
 /// # Examples
 /// ```
