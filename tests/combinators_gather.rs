@@ -594,3 +594,49 @@ fn gather_futures_are_send_when_their_children_are() {
     let m = solio::gather!(async { 1 }, async { 2 });
     assert_send(&m);
 }
+
+#[test]
+fn concurrent_wakes_from_many_threads_lose_nothing() {
+    // Four threads bump counters and wake children of one gather, racing with each other and with the
+    // runtime thread taking the ready list. A lost wake would leave a child unpolled: the timeout fails.
+    const CHILDREN: usize = 64;
+    const BUMPS: usize = 500;
+    type Shared = Arc<(AtomicUsize, Mutex<Option<Waker>>)>;
+    for _ in 0..10 {
+        let cells: Vec<Shared> =
+            (0..CHILDREN).map(|_| Arc::new((AtomicUsize::new(0), Mutex::new(None)))).collect();
+        let children = cells.iter().map(|cell| {
+            let cell = cell.clone();
+            poll_fn(move |cx| {
+                *cell.1.lock().unwrap() = Some(cx.waker().clone());
+                if cell.0.load(Ordering::SeqCst) >= 4 * BUMPS { Poll::Ready(()) } else { Poll::Pending }
+            })
+        });
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let cells = cells.clone();
+                std::thread::spawn(move || {
+                    // Start once the gather has polled every child (every waker is in place).
+                    while cells.iter().any(|c| c.1.lock().unwrap().is_none()) {
+                        std::thread::yield_now();
+                    }
+                    for round in 0..BUMPS {
+                        for k in 0..CHILDREN {
+                            let cell = &cells[(k * 7 + t + round) % CHILDREN];
+                            cell.0.fetch_add(1, Ordering::SeqCst);
+                            let waker = cell.1.lock().unwrap().clone();
+                            waker.expect("registered").wake();
+                        }
+                    }
+                })
+            })
+            .collect();
+        solio::run(async {
+            let all = solio::time::timeout(Duration::from_secs(20), solio::gather(children)).await;
+            assert_eq!(all.expect("a wake was lost").len(), CHILDREN);
+        });
+        for t in threads {
+            t.join().unwrap();
+        }
+    }
+}

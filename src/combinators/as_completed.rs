@@ -57,7 +57,22 @@ where
     AsCompleted { set: Some(set), pending, terminated: false }
 }
 
-/// Stream returned by [`as_completed`].
+/// Stream returned by [`as_completed`]: the outputs in completion order.
+///
+/// # Examples
+/// ```
+/// use futures_lite::StreamExt;
+/// use solio::AsCompleted;
+///
+/// fn doubled(n: u32) -> AsCompleted<std::future::Ready<u32>> {
+///     solio::as_completed((0..n).map(|i| std::future::ready(2 * i)))
+/// }
+/// let all: Vec<u32> = solio::run(doubled(3).collect());
+/// assert_eq!(all, [0, 2, 4]);
+/// ```
+///
+/// # Cancel safety
+/// `poll_next` is cancel safe; dropping the stream drops the futures not finished yet.
 #[must_use = "streams do nothing unless polled"]
 pub struct AsCompleted<F> {
     /// Each future until it finishes; the set is freed once all have.

@@ -65,7 +65,21 @@ where
     Gather { set: Some(set), pending }
 }
 
-/// Future returned by [`gather`].
+/// Future returned by [`gather`]: resolves to the children's outputs in input order.
+///
+/// # Examples
+/// ```
+/// use solio::Gather;
+///
+/// // The type can be named, to keep a gather in a struct or return it from a function.
+/// fn squares(n: u64) -> Gather<std::future::Ready<u64>> {
+///     solio::gather((0..n).map(|i| std::future::ready(i * i)))
+/// }
+/// assert_eq!(solio::run(squares(4)), [0, 1, 4, 9]);
+/// ```
+///
+/// # Cancel safety
+/// Dropping it drops every child, finished or not; see [`gather`].
 #[must_use = "futures do nothing unless awaited"]
 pub struct Gather<F: Future> {
     /// `None` once the output was returned (which also freed the set).
@@ -173,7 +187,21 @@ where
     TryGather { set: Some(set), pending }
 }
 
-/// Future returned by [`try_gather`].
+/// Future returned by [`try_gather`]: resolves to the `Ok` values in input order, or the first `Err`.
+///
+/// # Examples
+/// ```
+/// use solio::TryGather;
+///
+/// fn parse_all(texts: &[&'static str]) -> TryGather<std::future::Ready<Result<u8, std::num::ParseIntError>>> {
+///     solio::try_gather(texts.iter().map(|t| std::future::ready(t.parse::<u8>())))
+/// }
+/// assert_eq!(solio::run(parse_all(&["1", "2"])), Ok(vec![1, 2]));
+/// assert!(solio::run(parse_all(&["1", "x"])).is_err());
+/// ```
+///
+/// # Cancel safety
+/// Dropping it drops every child; see [`try_gather`].
 #[must_use = "futures do nothing unless awaited"]
 pub struct TryGather<F: Future> {
     set: Option<WakerSet<MaybeDone<F>>>,

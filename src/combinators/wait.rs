@@ -182,7 +182,26 @@ fn never<T>(_: &T) -> bool {
     false
 }
 
-/// Future returned by [`wait`] and [`wait_timeout`].
+/// Future returned by [`wait`] and [`wait_timeout`]: resolves to the [`Waited`] tasks.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use solio::{ReturnWhen, Wait};
+///
+/// let rt = solio::Runtime::builder().paused_clock(true).build().unwrap();
+/// rt.block_on(async {
+///     let handles = vec![solio::spawn(std::future::pending::<()>())];
+///     // Created now, awaited later; the deadline counts from the creation.
+///     let w: Wait<()> = solio::wait_timeout(handles, ReturnWhen::AllCompleted, Duration::from_secs(1));
+///     let waited = w.await;
+///     assert!(waited.done.is_empty());
+///     assert_eq!(waited.pending.len(), 1);
+/// });
+/// ```
+///
+/// # Cancel safety
+/// Dropping it detaches the tasks it holds and drops the results already collected; see [`wait`].
 #[must_use = "futures do nothing unless awaited"]
 pub struct Wait<T> {
     /// The handles (`None` once finished); `None` once the output was returned.

@@ -78,7 +78,23 @@ impl<T> fmt::Debug for Co<T> {
     }
 }
 
-/// Future returned by [`Co::yield_`].
+/// Future returned by [`Co::yield_`]: completes when the stream's consumer asks for the next value.
+///
+/// # Examples
+/// ```
+/// use futures_lite::StreamExt;
+///
+/// solio::run(async {
+///     let s = solio::stream::generate(|mut co| async move {
+///         let y: solio::stream::Yield<'_, &str> = co.yield_("hello");
+///         y.await;
+///     });
+///     assert_eq!(s.collect::<Vec<_>>().await, ["hello"]);
+/// });
+/// ```
+///
+/// # Cancel safety
+/// See [`Co::yield_`].
 #[must_use = "nothing is yielded unless the future is awaited"]
 pub struct Yield<'a, T> {
     shared: &'a Shared<T>,
@@ -199,6 +215,25 @@ where
 
 pin_project! {
     /// Stream returned by [`generate`].
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_core::Stream;
+    /// use futures_lite::StreamExt;
+    ///
+    /// // Return a generator from a function as `impl Stream`.
+    /// fn countdown(from: u32) -> impl Stream<Item = u32> {
+    ///     solio::stream::generate(move |mut co| async move {
+    ///         for i in (1..=from).rev() {
+    ///             co.yield_(i).await;
+    ///         }
+    ///     })
+    /// }
+    /// assert_eq!(solio::run(countdown(3).collect::<Vec<_>>()), [3, 2, 1]);
+    /// ```
+    ///
+    /// # Cancel safety
+    /// `next().await` is cancel safe; dropping the stream drops the body.
     #[must_use = "streams do nothing unless polled"]
     pub struct Generate<T, Fut> {
         shared: Rc<Shared<T>>,
@@ -276,6 +311,29 @@ where
 
 pin_project! {
     /// Stream returned by [`try_generate`].
+    ///
+    /// # Examples
+    /// ```
+    /// use futures_core::Stream;
+    /// use futures_lite::StreamExt;
+    ///
+    /// fn lines(text: &'static str) -> impl Stream<Item = Result<&'static str, String>> {
+    ///     solio::stream::try_generate(move |mut co| async move {
+    ///         for line in text.lines() {
+    ///             if line.is_empty() {
+    ///                 return Err("empty line".to_string());
+    ///             }
+    ///             co.yield_(line).await;
+    ///         }
+    ///         Ok(())
+    ///     })
+    /// }
+    /// let items = solio::run(lines("a\nb\n\nc").collect::<Vec<_>>());
+    /// assert_eq!(items, [Ok("a"), Ok("b"), Err("empty line".to_string())]);
+    /// ```
+    ///
+    /// # Cancel safety
+    /// `next().await` is cancel safe; dropping the stream drops the body.
     #[must_use = "streams do nothing unless polled"]
     pub struct TryGenerate<T, Fut: Future> {
         shared: Rc<Shared<T>>,

@@ -371,6 +371,27 @@ where
 }
 
 /// Future returned by [`TaskGroup::join`].
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use solio::task::TaskGroup;
+/// use solio::time::{sleep, timeout};
+///
+/// let rt = solio::Runtime::builder().paused_clock(true).build().unwrap();
+/// rt.block_on(async {
+///     let group = TaskGroup::<(), ()>::new();
+///     group.spawn(async { sleep(Duration::from_secs(60)).await; Ok(()) }).unwrap();
+///     // Giving up on the join drops it, and with it the group: the child is aborted...
+///     assert!(timeout(Duration::from_secs(1), group.join()).await.is_err());
+///     // ... and dropped at the scheduler's next turn.
+///     solio::yield_now().await;
+/// });
+/// assert_eq!(rt.metrics().tasks, 0);
+/// ```
+///
+/// # Cancel safety
+/// Dropping it aborts every child still running; see [`TaskGroup::join`].
 #[must_use = "futures do nothing unless awaited; dropping the Join aborts the group's children"]
 pub struct Join<T, E> {
     group: Option<TaskGroup<T, E>>,
