@@ -34,7 +34,8 @@
 //! it to its private *batch*. It polls from the batch, clearing `queued` just before each child's poll, so
 //! a child woken during its own poll goes back on the shared stack for the next round: within one round
 //! (one [`WakerSet::begin_round`]) each index comes out at most once. Indices left in the batch when a
-//! consumer stops early (`as_completed` returning an item) stay there for the next round.
+//! consumer stops early (`as_completed` returning an item) stay there for the next round. The very first
+//! round needs no list: it sweeps the slots in order, with no atomic operation at all.
 //!
 //! Orderings: the `queued` swaps are read-modify-writes with `AcqRel` on both sides, so a wake whose swap
 //! found the node already queued still happens-before the handle's clearing swap, and the child's poll
@@ -102,6 +103,11 @@ pub(crate) struct WakerSet<T> {
     /// Slot 0; the slots never move.
     slots: NonNull<T>,
     len: usize,
+    /// The first round visits every slot once, in order, without touching the ready list: `sweep` is the
+    /// next slot to visit (`len` once done). Nodes start not queued, so a slot woken once swept goes on the
+    /// ready list like any other. A slot not yet swept cannot have been woken, since its waker has not been
+    /// handed out (and if it were, it would merely be polled twice).
+    sweep: usize,
     /// The handle's private FIFO of woken indices not yet handed out (`END` when empty).
     batch_head: usize,
     batch_tail: usize,
@@ -111,14 +117,14 @@ pub(crate) struct WakerSet<T> {
 // SAFETY: the handle owns its `T`s (so it may move to another thread when `T: Send`); the header and
 // nodes it shares with the wakers are atomics, a `Mutex` and immutable data, all `Send + Sync`.
 unsafe impl<T: Send> Send for WakerSet<T> {}
-// SAFETY: through `&WakerSet` one can only read the length and get `Pin<&T>` (hence `T: Sync`); every
-// method that touches the batch or the slots mutably takes `&mut self`.
+// SAFETY: through `&WakerSet` one can only read the length; every method that touches the batch or the
+// slots takes `&mut self`.
 unsafe impl<T: Sync> Sync for WakerSet<T> {}
 // The slots live on the heap and never move, whatever happens to the handle.
 impl<T> Unpin for WakerSet<T> {}
 
 impl<T> WakerSet<T> {
-    /// Moves the items of `iter` into a new set, every slot woken once (so the first round polls all).
+    /// Moves the items of `iter` into a new set; the first round visits every slot, in order.
     ///
     /// One allocation when the iterator reports an exact length (`size_hint` with equal bounds: `Vec`,
     /// arrays, ranges and their `map`s); otherwise the items are first collected into a temporary `Vec`.
@@ -193,8 +199,8 @@ impl<T> WakerSet<T> {
             unsafe {
                 slots.add(i).write(item);
                 node_ptr(header, i).write(Node {
-                    queued: AtomicBool::new(true),
-                    next: AtomicUsize::new(i + 1),
+                    queued: AtomicBool::new(false),
+                    next: AtomicUsize::new(END),
                     index: i,
                 });
             }
@@ -216,13 +222,7 @@ impl<T> WakerSet<T> {
             }
         }
         partial.keep = true;
-        let mut set = WakerSet { header, slots, len, batch_head: END, batch_tail: END, _owns: PhantomData };
-        if len > 0 {
-            set.node(len - 1).next.store(END, Ordering::Relaxed);
-            set.batch_head = 0;
-            set.batch_tail = len - 1;
-        }
-        Ok(set)
+        Ok(WakerSet { header, slots, len, sweep: 0, batch_head: END, batch_tail: END, _owns: PhantomData })
     }
 
     /// The number of slots.
@@ -283,6 +283,10 @@ impl<T> WakerSet<T> {
     /// The next woken slot of this round, in wake order, or `None` when the batch is empty. The slot is
     /// marked not woken, so a wake from now on (even during its poll) queues it for the next round.
     pub(crate) fn next_ready(&mut self) -> Option<usize> {
+        if self.sweep < self.len {
+            self.sweep += 1;
+            return Some(self.sweep - 1);
+        }
         let i = self.batch_head;
         if i == END {
             return None;
@@ -335,12 +339,13 @@ impl<T> Drop for WakerSet<T> {
             }
         }
         let release = Release(self.header);
+        // SAFETY: the first `len` slots are initialized and owned by the handle; they are dropped in place
+        // (as pinning demands) and never touched again: wakers do not read slots. Should one destructor
+        // panic, slice drop glue still drops the others before `release` runs.
+        unsafe { ptr::drop_in_place(ptr::slice_from_raw_parts_mut(self.slots.as_ptr(), self.len)) };
         // Let go of the parent's waker now rather than when the last child waker goes.
         let parent = self.header().parent.lock().unwrap_or_else(PoisonError::into_inner).take();
         drop(parent);
-        // SAFETY: the first `len` slots are initialized and owned by the handle; they are dropped in place
-        // (as pinning demands) and never touched again: wakers do not read slots.
-        unsafe { ptr::drop_in_place(ptr::slice_from_raw_parts_mut(self.slots.as_ptr(), self.len)) };
         drop(release);
     }
 }
