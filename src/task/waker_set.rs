@@ -307,13 +307,16 @@ impl<T> WakerSet<T> {
     /// # Panics
     /// If `i >= len`.
     pub(crate) fn child(&mut self, i: usize) -> (Pin<&mut T>, WakerRef<'_>) {
-        let node = NonNull::from(self.node(i));
+        assert!(i < self.len, "index {i} out of range for a set of {}", self.len);
+        // Derived from the allocation's pointer, not from a `&Node`: the waker walks back to the header.
+        // SAFETY: `i < len`: node `i` is in bounds and initialized.
+        let node = unsafe { node_ptr(self.header, i) };
         // SAFETY: `node` belongs to this live set; the vtable's functions uphold the `RawWaker` contract
         // for node pointers; `WakerRef` never drops this waker (it owns no reference) and borrows the
         // handle, which keeps the allocation alive meanwhile.
         let waker = unsafe { Waker::from_raw(RawWaker::new(node.as_ptr() as *const (), &VTABLE)) };
         let waker = WakerRef { waker: ManuallyDrop::new(waker), _borrow: PhantomData };
-        // SAFETY: `i < len` (checked by `node`): the slot is initialized. The handle owns it exclusively
+        // SAFETY: `i < len` (checked above): the slot is initialized. The handle owns it exclusively
         // (`&mut self`), and slots are never moved until they are dropped in place, so pinning holds.
         let slot = unsafe { Pin::new_unchecked(&mut *self.slots.as_ptr().add(i)) };
         (slot, waker)
