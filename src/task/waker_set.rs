@@ -247,16 +247,13 @@ impl<T> WakerSet<T> {
     /// Call it at the start of every poll of the parent, before `next_ready`: a wake that arrives after
     /// the stack was taken then finds `parent` registered, so no wake is lost.
     pub(crate) fn begin_round(&mut self, parent: &Waker) {
-        {
-            let mut slot = self.header().parent.lock().unwrap_or_else(PoisonError::into_inner);
-            match &*slot {
-                Some(w) if w.will_wake(parent) => {}
-                _ => {
-                    let old = slot.replace(parent.clone());
-                    drop(slot);
-                    drop(old);
-                }
-            }
+        let lock = || self.header().parent.lock().unwrap_or_else(PoisonError::into_inner);
+        let registered = matches!(&*lock(), Some(w) if w.will_wake(parent));
+        if !registered {
+            // Clone and drop outside the lock: they run the parent waker's code.
+            let new = parent.clone();
+            let old = lock().replace(new);
+            drop(old);
         }
         let taken = self.header().head.swap(END, Ordering::AcqRel);
         if taken == END {
@@ -485,4 +482,120 @@ unsafe fn wake_by_ref(data: *const ()) {
 unsafe fn drop_waker(data: *const ()) {
     // SAFETY: `data` is the node pointer of a live waker of ours, whose reference we now give up.
     unsafe { release(header_of(NonNull::new_unchecked(data as *mut Node))) };
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::task::{Wake, Waker};
+
+    use super::WakerSet;
+
+    #[derive(Default)]
+    struct Count(AtomicUsize);
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn drain(set: &mut WakerSet<u32>) -> Vec<usize> {
+        std::iter::from_fn(|| set.next_ready()).collect()
+    }
+
+    fn wakers(set: &mut WakerSet<u32>) -> Vec<Waker> {
+        (0..set.len()).map(|i| set.child(i).1.clone()).collect()
+    }
+
+    #[test]
+    fn first_round_sweeps_in_order_then_only_woken_slots_come_out() {
+        let parent = Arc::new(Count::default());
+        let pw = Waker::from(parent.clone());
+        let mut set = WakerSet::new(0..5u32);
+        set.begin_round(&pw);
+        assert_eq!(drain(&mut set), [0, 1, 2, 3, 4]);
+        let w = wakers(&mut set);
+        set.begin_round(&pw);
+        assert_eq!(drain(&mut set), []);
+        w[3].wake_by_ref();
+        w[1].wake_by_ref();
+        w[3].wake_by_ref();
+        assert_eq!(parent.0.load(Ordering::SeqCst), 1, "only the wake that made the list non-empty");
+        set.begin_round(&pw);
+        assert_eq!(drain(&mut set), [3, 1]);
+    }
+
+    #[test]
+    fn leftovers_stay_ahead_of_later_wakes() {
+        let pw = Waker::from(Arc::new(Count::default()));
+        let mut set = WakerSet::new(0..6u32);
+        set.begin_round(&pw);
+        let _ = drain(&mut set);
+        let w = wakers(&mut set);
+        for i in [4, 0, 2] {
+            w[i].wake_by_ref();
+        }
+        set.begin_round(&pw);
+        assert_eq!(set.next_ready(), Some(4));
+        // Stop early; 0 and 2 stay in the batch. Wakes meanwhile go after them, once each.
+        w[5].wake_by_ref();
+        w[0].wake_by_ref();
+        w[4].wake_by_ref();
+        set.begin_round(&pw);
+        assert_eq!(drain(&mut set), [0, 2, 5, 4]);
+    }
+
+    #[test]
+    fn a_slot_woken_while_handed_out_comes_back_next_round() {
+        let pw = Waker::from(Arc::new(Count::default()));
+        let mut set = WakerSet::new([7u32]);
+        set.begin_round(&pw);
+        assert_eq!(set.next_ready(), Some(0));
+        set.child(0).1.wake_by_ref();
+        assert_eq!(set.next_ready(), None, "not in this round");
+        set.begin_round(&pw);
+        assert_eq!(set.next_ready(), Some(0));
+        assert_eq!(*set.get_pin_mut(0), 7);
+    }
+
+    #[test]
+    fn the_latest_parent_is_woken() {
+        let (a, b) = (Arc::new(Count::default()), Arc::new(Count::default()));
+        let mut set = WakerSet::new(0..2u32);
+        set.begin_round(&Waker::from(a.clone()));
+        let _ = drain(&mut set);
+        let w = wakers(&mut set);
+        set.begin_round(&Waker::from(b.clone()));
+        w[0].wake_by_ref();
+        assert_eq!((a.0.load(Ordering::SeqCst), b.0.load(Ordering::SeqCst)), (0, 1));
+    }
+
+    #[test]
+    fn wakers_keep_the_memory_not_the_slots() {
+        let slot = Arc::new(());
+        let mut set = WakerSet::new([slot.clone(), slot.clone()]);
+        let w = set.child(1).1.clone();
+        assert_eq!(Arc::strong_count(&slot), 3);
+        drop(set);
+        assert_eq!(Arc::strong_count(&slot), 1, "the handle dropped its slots");
+        let w2 = w.clone();
+        std::thread::spawn(move || w2.wake()).join().unwrap();
+        w.wake();
+    }
+
+    #[test]
+    fn empty_set() {
+        let mut set = WakerSet::<u32>::new(std::iter::empty());
+        set.begin_round(&Waker::from(Arc::new(Count::default())));
+        assert_eq!(set.len(), 0);
+        assert_eq!(set.next_ready(), None);
+    }
+
+    #[test]
+    #[should_panic(expected = "out of range")]
+    fn child_out_of_range_panics() {
+        let mut set = WakerSet::new([1u32]);
+        let _ = set.child(1);
+    }
 }
