@@ -30,6 +30,8 @@
 //! });
 //! ```
 
+pub mod fs;
+pub mod net;
 mod reactor;
 pub mod runtime;
 pub mod sync;

@@ -9,6 +9,7 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::rc::Rc;
+use std::time::Duration;
 
 use scheduler::{Config, Core};
 
@@ -113,6 +114,7 @@ impl Runtime {
             tasks: self.core.num_tasks(),
             timers: self.core.time.wheel.borrow().len(),
             io_sources: self.core.reactor.num_sources(),
+            blocking_threads: self.core.blocking.num_threads(),
         }
     }
 }
@@ -125,7 +127,9 @@ impl Drop for Runtime {
 
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Runtime").field("metrics", &self.metrics()).finish()
+        f.debug_struct("Runtime")
+            .field("metrics", &self.metrics())
+            .finish()
     }
 }
 
@@ -139,6 +143,8 @@ pub struct RuntimeMetrics {
     pub timers: usize,
     /// I/O sources registered with the reactor.
     pub io_sources: usize,
+    /// Threads alive in the blocking pool (see [`spawn_blocking`](crate::task::spawn_blocking)).
+    pub blocking_threads: usize,
 }
 
 /// Chooses a runtime's settings.
@@ -171,7 +177,14 @@ impl Default for Builder {
 impl Builder {
     /// The default settings: real clock, event interval of [`DEFAULT_EVENT_INTERVAL`].
     pub fn new() -> Builder {
-        Builder { config: Config { event_interval: DEFAULT_EVENT_INTERVAL, paused_clock: false } }
+        Builder {
+            config: Config {
+                event_interval: DEFAULT_EVENT_INTERVAL,
+                paused_clock: false,
+                max_blocking_threads: crate::task::DEFAULT_MAX_BLOCKING_THREADS,
+                thread_keep_alive: crate::task::DEFAULT_THREAD_KEEP_ALIVE,
+            },
+        }
     }
 
     /// Uses a virtual clock that stands still while tasks run and, when every task is idle and no I/O
@@ -195,11 +208,58 @@ impl Builder {
         self
     }
 
+    /// The most threads the blocking pool of [`spawn_blocking`](crate::task::spawn_blocking) (and of
+    /// [`fs`](crate::fs) and host-name lookups) runs at once (default
+    /// [`DEFAULT_MAX_BLOCKING_THREADS`](crate::task::DEFAULT_MAX_BLOCKING_THREADS)). Threads start only
+    /// when a job finds none idle; jobs beyond the limit wait in a FIFO queue.
+    ///
+    /// # Panics
+    /// If `n` is 0.
+    ///
+    /// # Examples
+    /// ```
+    /// let rt = solio::Runtime::builder().max_blocking_threads(2).build().unwrap();
+    /// let out = rt.block_on(async {
+    ///     let jobs: Vec<_> = (0..4).map(|i| solio::task::spawn_blocking(move || i * 10)).collect();
+    ///     let mut out = Vec::new();
+    ///     for job in jobs {
+    ///         out.push(job.await.unwrap());
+    ///     }
+    ///     out
+    /// });
+    /// assert_eq!(out, [0, 10, 20, 30]);
+    /// assert!(rt.metrics().blocking_threads <= 2);
+    /// ```
+    pub fn max_blocking_threads(&mut self, n: usize) -> &mut Builder {
+        assert!(n > 0, "Builder::max_blocking_threads must be at least 1");
+        self.config.max_blocking_threads = n;
+        self
+    }
+
+    /// How long a blocking-pool thread waits for a new job before it exits (default
+    /// [`DEFAULT_THREAD_KEEP_ALIVE`](crate::task::DEFAULT_THREAD_KEEP_ALIVE), 10 s).
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = solio::Runtime::builder().thread_keep_alive(Duration::from_millis(10)).build().unwrap();
+    /// rt.block_on(async { solio::task::spawn_blocking(|| ()).await.unwrap() });
+    /// std::thread::sleep(Duration::from_millis(500));
+    /// assert_eq!(rt.metrics().blocking_threads, 0);
+    /// ```
+    pub fn thread_keep_alive(&mut self, keep_alive: Duration) -> &mut Builder {
+        self.config.thread_keep_alive = keep_alive;
+        self
+    }
+
     /// Creates the runtime.
     ///
     /// # Errors
     /// When the OS refuses the resources the reactor needs (an epoll instance and an eventfd).
     pub fn build(&self) -> io::Result<Runtime> {
-        Ok(Runtime { core: Rc::new(Core::new(&self.config)?) })
+        Ok(Runtime {
+            core: Rc::new(Core::new(&self.config)?),
+        })
     }
 }

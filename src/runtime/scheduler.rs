@@ -20,6 +20,7 @@ use slab::Slab;
 use super::context;
 use crate::reactor::Reactor;
 use crate::task::JoinHandle;
+use crate::task::blocking::BlockingPool;
 use crate::task::raw::{Next, RawTask};
 use crate::time::driver::Driver;
 
@@ -75,7 +76,9 @@ pub(crate) fn schedule(task: RawTask) {
     context::with_current(|core| {
         let t = task.as_ref().expect("task present");
         if Arc::ptr_eq(&core.shared, &t.header().shared) {
-            core.run_queue.borrow_mut().push_back(task.take().expect("task present"));
+            core.run_queue
+                .borrow_mut()
+                .push_back(task.take().expect("task present"));
         }
     });
     if let Some(task) = task {
@@ -89,6 +92,8 @@ pub(crate) fn schedule(task: RawTask) {
 pub(crate) struct Config {
     pub(crate) event_interval: usize,
     pub(crate) paused_clock: bool,
+    pub(crate) max_blocking_threads: usize,
+    pub(crate) thread_keep_alive: Duration,
 }
 
 /// Everything the runtime thread owns.
@@ -103,6 +108,8 @@ pub(crate) struct Core {
     pub(crate) reactor: Reactor,
     /// Reused buffer of timer wakers fired in one go.
     fired: RefCell<Vec<Waker>>,
+    /// Threads for `spawn_blocking`.
+    pub(crate) blocking: BlockingPool,
 }
 
 impl Core {
@@ -110,7 +117,10 @@ impl Core {
         let (reactor, unpark) = Reactor::new()?;
         Ok(Core {
             shared: Arc::new(Shared {
-                remote: Mutex::new(Remote { queue: Vec::new(), closed: false }),
+                remote: Mutex::new(Remote {
+                    queue: Vec::new(),
+                    closed: false,
+                }),
                 has_remote: AtomicBool::new(false),
                 unpark,
             }),
@@ -121,6 +131,7 @@ impl Core {
             time: Driver::new(config.paused_clock),
             reactor,
             fired: RefCell::new(Vec::new()),
+            blocking: BlockingPool::new(config.max_blocking_threads, config.thread_keep_alive),
         })
     }
 
@@ -150,7 +161,10 @@ impl Core {
     /// Drives `future` to completion, running the spawned tasks, the reactor and the timers meanwhile.
     pub(crate) fn block_on<F: Future>(self: &std::rc::Rc<Core>, future: F) -> F::Output {
         let _enter = context::enter(self);
-        let main = Arc::new(MainWaker { woken: AtomicBool::new(true), shared: self.shared.clone() });
+        let main = Arc::new(MainWaker {
+            woken: AtomicBool::new(true),
+            shared: self.shared.clone(),
+        });
         let waker = Waker::from(main.clone());
         let mut cx = Context::from_waker(&waker);
         let mut future = pin!(future);
@@ -170,7 +184,9 @@ impl Core {
     /// Polls up to `event_interval` tasks from the front of the run queue.
     fn run_tasks(&self) {
         for _ in 0..self.event_interval {
-            let Some(task) = self.run_queue.borrow_mut().pop_front() else { return };
+            let Some(task) = self.run_queue.borrow_mut().pop_front() else {
+                return;
+            };
             match task.take_notified() {
                 Next::Poll => {
                     if task.poll() {
@@ -199,7 +215,11 @@ impl Core {
             return;
         }
         let tasks = {
-            let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut remote = self
+                .shared
+                .remote
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             std::mem::take(&mut remote.queue)
         };
         self.run_queue.borrow_mut().extend(tasks);
@@ -273,7 +293,11 @@ impl Core {
             }
         }
         let remote = {
-            let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut remote = self
+                .shared
+                .remote
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             remote.closed = true;
             std::mem::take(&mut remote.queue)
         };
@@ -281,13 +305,19 @@ impl Core {
         let queued = std::mem::take(&mut *self.run_queue.borrow_mut());
         drop(queued);
         drop(self.fired.take());
+        // After the tasks: jobs not started are dropped, running ones detached (never waited for).
+        self.blocking.shutdown();
     }
 }
 
 impl Drop for Core {
     fn drop(&mut self) {
         // Normally `shutdown` ran already (from `Runtime::drop`); this only covers a core dropped without it.
-        let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut remote = self
+            .shared
+            .remote
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         remote.closed = true;
     }
 }

@@ -22,11 +22,13 @@
 //! later wakes are no-ops. By the time the last reference can be released on another thread, the future
 //! and output are gone, so a foreign thread only ever frees memory.
 
+pub(crate) mod blocking;
 mod join;
 pub(crate) mod raw;
 pub(crate) mod waker;
 mod yield_now;
 
+pub use blocking::{DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_THREAD_KEEP_ALIVE, spawn_blocking};
 pub use join::{AbortHandle, JoinError, JoinHandle};
 pub use yield_now::{YieldNow, yield_now};
 

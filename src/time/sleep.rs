@@ -89,7 +89,12 @@ pub struct Sleep {
 
 impl Sleep {
     fn with_core(core: Rc<Core>, deadline: Instant) -> Sleep {
-        Sleep { deadline, core, entry: None, done: false }
+        Sleep {
+            deadline,
+            core,
+            entry: None,
+            done: false,
+        }
     }
 
     /// The instant at which the sleep completes.

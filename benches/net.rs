@@ -1,0 +1,2 @@
+//! Placeholder, replaced by the net benchmarks.
+fn main() {}
