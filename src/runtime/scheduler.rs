@@ -252,7 +252,14 @@ impl Core {
                 }
             }
         } else {
-            self.reactor.poll(self.time.park_timeout());
+            // A paused clock held back by a blocking job does not move: no timer can fall due, so wait
+            // for the job's (or an I/O) wakeup instead of a real-time timeout that may already be past.
+            let timeout = if self.time.is_paused() {
+                None
+            } else {
+                self.time.park_timeout()
+            };
+            self.reactor.poll(timeout);
             self.fire_timers();
         }
         self.drain_remote();
