@@ -110,8 +110,7 @@ mod with_solio {
                     let start = Instant::now();
                     for _ in 0..iters {
                         let (c, a) =
-                            futures_lite::future::zip(TcpStream::connect(addr), listener.accept())
-                                .await;
+                            futures_lite::future::zip(TcpStream::connect(addr), listener.accept()).await;
                         drop((c.unwrap(), a.unwrap()));
                     }
                     start.elapsed()
@@ -128,10 +127,7 @@ mod with_tokio {
     use tokio::net::{TcpListener, TcpStream};
 
     fn runtime() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
     }
 
     pub(crate) async fn echo_server() -> SocketAddr {
@@ -265,15 +261,17 @@ fn count_mode(rounds: usize, runtime: &str) {
                 s.read_exact(&mut back).await.unwrap();
             }
         }),
-        "tokio" => tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-            use tokio::io::{AsyncReadExt, AsyncWriteExt};
-            let mut s = tokio::net::TcpStream::connect(with_tokio::echo_server().await).await.unwrap();
-            s.set_nodelay(true).unwrap();
-            for _ in 0..rounds {
-                s.write_all(&msg).await.unwrap();
-                s.read_exact(&mut back).await.unwrap();
-            }
-        }),
+        "tokio" => {
+            tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut s = tokio::net::TcpStream::connect(with_tokio::echo_server().await).await.unwrap();
+                s.set_nodelay(true).unwrap();
+                for _ in 0..rounds {
+                    s.write_all(&msg).await.unwrap();
+                    s.read_exact(&mut back).await.unwrap();
+                }
+            })
+        }
         other => panic!("NET_BENCH_RUNTIME must be solio or tokio, not {other:?}"),
     }
 }

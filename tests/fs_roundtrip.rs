@@ -31,16 +31,10 @@ fn round_trip() {
         assert_eq!(fs::read(&copy).await.unwrap(), data);
 
         fs::write(dir.join("note.txt"), "héllo\n").await.unwrap();
-        assert_eq!(
-            fs::read_to_string(dir.join("note.txt")).await.unwrap(),
-            "héllo\n"
-        );
+        assert_eq!(fs::read_to_string(dir.join("note.txt")).await.unwrap(), "héllo\n");
 
         let entries = fs::read_dir(&dir).await.unwrap();
-        let names: Vec<_> = entries
-            .iter()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
+        let names: Vec<_> = entries.iter().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
         assert_eq!(names, ["a", "copy.bin", "note.txt"]);
         assert!(entries[0].file_type().is_dir());
         assert!(entries[1].file_type().is_file());
@@ -57,35 +51,14 @@ fn missing_files_give_not_found() {
     let dir = scratch("missing");
     solio::run(async {
         let missing = dir.join("nope");
-        assert_eq!(
-            fs::read(&missing).await.unwrap_err().kind(),
-            ErrorKind::NotFound
-        );
-        assert_eq!(
-            fs::read_to_string(&missing).await.unwrap_err().kind(),
-            ErrorKind::NotFound
-        );
-        assert_eq!(
-            fs::metadata(&missing).await.unwrap_err().kind(),
-            ErrorKind::NotFound
-        );
-        assert_eq!(
-            fs::remove_file(&missing).await.unwrap_err().kind(),
-            ErrorKind::NotFound
-        );
-        assert_eq!(
-            fs::read_dir(&missing).await.unwrap_err().kind(),
-            ErrorKind::NotFound
-        );
-        assert_eq!(
-            fs::copy(&missing, dir.join("x")).await.unwrap_err().kind(),
-            ErrorKind::NotFound
-        );
+        assert_eq!(fs::read(&missing).await.unwrap_err().kind(), ErrorKind::NotFound);
+        assert_eq!(fs::read_to_string(&missing).await.unwrap_err().kind(), ErrorKind::NotFound);
+        assert_eq!(fs::metadata(&missing).await.unwrap_err().kind(), ErrorKind::NotFound);
+        assert_eq!(fs::remove_file(&missing).await.unwrap_err().kind(), ErrorKind::NotFound);
+        assert_eq!(fs::read_dir(&missing).await.unwrap_err().kind(), ErrorKind::NotFound);
+        assert_eq!(fs::copy(&missing, dir.join("x")).await.unwrap_err().kind(), ErrorKind::NotFound);
         // Writing into a directory that does not exist.
-        assert_eq!(
-            fs::write(missing.join("f"), "x").await.unwrap_err().kind(),
-            ErrorKind::NotFound
-        );
+        assert_eq!(fs::write(missing.join("f"), "x").await.unwrap_err().kind(), ErrorKind::NotFound);
     });
 }
 
@@ -96,10 +69,7 @@ fn other_errors_are_io_errors_too() {
         fs::create_dir_all(&dir).await.unwrap();
         let bad = dir.join("bad.txt");
         fs::write(&bad, [0xff, 0xfe]).await.unwrap();
-        assert_eq!(
-            fs::read_to_string(&bad).await.unwrap_err().kind(),
-            ErrorKind::InvalidData
-        );
+        assert_eq!(fs::read_to_string(&bad).await.unwrap_err().kind(), ErrorKind::InvalidData);
         // A file in the way of a directory.
         assert!(fs::create_dir_all(bad.join("sub")).await.is_err());
         // Removing a directory with `remove_file`.

@@ -27,14 +27,7 @@ fn raise_nofile(need: u64) -> Result<(), u64> {
         return Err(hard);
     }
     if limit.current.is_some_and(|soft| soft < need) {
-        setrlimit(
-            Resource::Nofile,
-            Rlimit {
-                current: Some(need),
-                maximum: limit.maximum,
-            },
-        )
-        .unwrap();
+        setrlimit(Resource::Nofile, Rlimit { current: Some(need), maximum: limit.maximum }).unwrap();
     }
     Ok(())
 }
@@ -59,10 +52,7 @@ fn ten_thousand_concurrent_connections() {
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let addr: SocketAddr = loop {
-        let line = lines
-            .next()
-            .expect("the server printed its address")
-            .unwrap();
+        let line = lines.next().expect("the server printed its address").unwrap();
         // libtest may have written "test NAME ... " on the same line first.
         if let Some(at) = line.find("LISTENING ") {
             break line[at + "LISTENING ".len()..].trim().parse().unwrap();
@@ -102,10 +92,7 @@ fn ten_thousand_concurrent_connections() {
         for h in echoes {
             streams.push(h.await.unwrap());
         }
-        println!(
-            "{CONNECTIONS} connections opened in {opened:?}, all echoed after {:?}",
-            start.elapsed()
-        );
+        println!("{CONNECTIONS} connections opened in {opened:?}, all echoed after {:?}", start.elapsed());
         assert_eq!(streams.len(), CONNECTIONS);
     });
 
@@ -119,11 +106,7 @@ fn ten_thousand_concurrent_connections() {
     };
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(status.success(), "server failed: {rest:?}");
-    assert!(
-        rest.iter()
-            .any(|l| l.contains(&format!("SERVED {CONNECTIONS}"))),
-        "server output: {rest:?}"
-    );
+    assert!(rest.iter().any(|l| l.contains(&format!("SERVED {CONNECTIONS}"))), "server output: {rest:?}");
 }
 
 /// The child process: accepts `CONNECTIONS` connections, echoes each until its end of stream, and exits

@@ -20,9 +20,7 @@ const LIMIT: Duration = Duration::from_millis(20);
 fn idle_with_open_sockets_and_a_timer() {
     solio::run(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap())
-            .await
-            .unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
         let (mut server, _) = listener.accept().await.unwrap();
         let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         // Tasks waiting on every socket: an accept, two reads, a datagram.
@@ -75,20 +73,14 @@ fn idle_without_timers_parks_until_io() {
 
 #[test]
 fn paused_clock_waiting_for_a_blocking_job_does_not_spin() {
-    let rt = solio::Runtime::builder()
-        .paused_clock(true)
-        .build()
-        .unwrap();
+    let rt = solio::Runtime::builder().paused_clock(true).build().unwrap();
     // Let real time run ahead of the virtual clock, so the pending timer's deadline is in the real past.
     std::thread::sleep(Duration::from_millis(50));
     rt.block_on(async {
         let job = solio::task::spawn_blocking(|| std::thread::sleep(Duration::from_millis(200)));
         let before = thread_cpu();
         let start = std::time::Instant::now();
-        solio::time::timeout(Duration::from_millis(10), job)
-            .await
-            .unwrap()
-            .unwrap();
+        solio::time::timeout(Duration::from_millis(10), job).await.unwrap().unwrap();
         let (wall, cpu) = (start.elapsed(), thread_cpu() - before);
         println!("paused clock, waited {wall:?} for a blocking job: {cpu:?} of CPU");
         assert!(cpu < LIMIT, "the runtime spun: {cpu:?} of CPU in {wall:?}");

@@ -72,12 +72,7 @@ fn echo_100_clients_of_1_mib_each() {
                                 break;
                             }
                             for (i, &b) in buf[..n].iter().enumerate() {
-                                assert_eq!(
-                                    b,
-                                    pattern(id, got + i),
-                                    "client {id}, byte {}",
-                                    got + i
-                                );
+                                assert_eq!(b, pattern(id, got + i), "client {id}, byte {}", got + i);
                             }
                             got += n;
                         }
@@ -88,11 +83,7 @@ fn echo_100_clients_of_1_mib_each() {
             })
             .collect();
         for (id, client) in clients.into_iter().enumerate() {
-            assert_eq!(
-                client.await.unwrap(),
-                BYTES,
-                "client {id} got every byte back"
-            );
+            assert_eq!(client.await.unwrap(), BYTES, "client {id} got every byte back");
         }
     });
 }
@@ -101,9 +92,7 @@ fn echo_100_clients_of_1_mib_each() {
 fn half_close_lets_the_other_direction_go_on() {
     solio::run(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap())
-            .await
-            .unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
         let (mut server, _) = listener.accept().await.unwrap();
 
         client.write_all(b"request").await.unwrap();
@@ -128,11 +117,7 @@ fn half_close_lets_the_other_direction_go_on() {
 fn connecting_to_a_closed_port_is_refused() {
     solio::run(async {
         // Bind, learn the port, close: nothing listens there now.
-        let addr = TcpListener::bind("127.0.0.1:0")
-            .await
-            .unwrap()
-            .local_addr()
-            .unwrap();
+        let addr = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
         let err = TcpStream::connect(addr).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
         // Every address is tried: the last error is returned.
@@ -166,13 +151,7 @@ fn reset_by_peer_fails_that_stream_alone() {
                 Err(e) => break e,
             }
         };
-        assert!(
-            matches!(
-                err.kind(),
-                ErrorKind::BrokenPipe | ErrorKind::ConnectionReset
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err.kind(), ErrorKind::BrokenPipe | ErrorKind::ConnectionReset), "{err:?}");
 
         // The other connection is unaffected.
         healthy.write_all(b"fine").await.unwrap();
@@ -189,15 +168,11 @@ fn accept_loop_survives_failing_clients() {
         for round in 0..20 {
             // A client that resets at once (linger 0), one that closes without a word, one that is fine.
             let rude = std::net::TcpStream::connect(addr).unwrap();
-            socket2::SockRef::from(&rude)
-                .set_linger(Some(Duration::ZERO))
-                .unwrap();
+            socket2::SockRef::from(&rude).set_linger(Some(Duration::ZERO)).unwrap();
             drop(rude);
             drop(TcpStream::connect(addr).await.unwrap());
             let mut good = TcpStream::connect(addr).await.unwrap();
-            good.write_all(format!("round {round}").as_bytes())
-                .await
-                .unwrap();
+            good.write_all(format!("round {round}").as_bytes()).await.unwrap();
             good.shutdown(Shutdown::Write).unwrap();
             let mut got = Vec::new();
             good.read_to_end(&mut got).await.unwrap();
@@ -210,18 +185,12 @@ fn accept_loop_survives_failing_clients() {
 fn read_is_cancel_safe() {
     solio::run(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap())
-            .await
-            .unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
         let (mut server, _) = listener.accept().await.unwrap();
         let mut buf = [0; 8];
         // Time out a few reads with nothing to read: nothing may be lost when data comes later.
         for _ in 0..3 {
-            assert!(
-                timeout(Duration::from_millis(5), server.read(&mut buf))
-                    .await
-                    .is_err()
-            );
+            assert!(timeout(Duration::from_millis(5), server.read(&mut buf)).await.is_err());
         }
         client.write_all(b"late").await.unwrap();
         let n = server.read(&mut buf).await.unwrap();
@@ -234,9 +203,7 @@ fn dropping_a_waiting_stream_frees_its_registration() {
     let rt = solio::Runtime::new().unwrap();
     rt.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap())
-            .await
-            .unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
         let (server, _) = listener.accept().await.unwrap();
         let reader = solio::spawn(async move {
             let mut server = server;
@@ -291,11 +258,7 @@ fn owned_halves_work_from_two_tasks() {
         rd.read_to_end(&mut got).await.unwrap();
         writer.await.unwrap();
         assert_eq!(got.len(), 10_000);
-        assert!(
-            got.chunks(100)
-                .enumerate()
-                .all(|(i, c)| c.iter().all(|&b| b == i as u8))
-        );
+        assert!(got.chunks(100).enumerate().all(|(i, c)| c.iter().all(|&b| b == i as u8)));
     });
 }
 
@@ -320,13 +283,8 @@ fn futures_io_traits_work_with_futures_lite() {
             wr.write_all(text.as_bytes()).await.unwrap();
             wr.close().await.unwrap();
         };
-        let recv = async {
-            BufReader::new(&mut rd)
-                .lines()
-                .try_collect::<_, _, Vec<String>>()
-                .await
-                .unwrap()
-        };
+        let recv =
+            async { BufReader::new(&mut rd).lines().try_collect::<_, _, Vec<String>>().await.unwrap() };
         let ((), lines) = zip(send, recv).await;
         assert_eq!(lines.len(), 1000);
         assert_eq!(lines[999], "line 999");
@@ -337,9 +295,7 @@ fn futures_io_traits_work_with_futures_lite() {
         AsyncWriteExt::write_all(&mut s, b"xyz").await.unwrap();
         AsyncWriteExt::close(&mut s).await.unwrap();
         let mut out = String::new();
-        AsyncReadExt::read_to_string(&mut s, &mut out)
-            .await
-            .unwrap();
+        AsyncReadExt::read_to_string(&mut s, &mut out).await.unwrap();
         assert_eq!(out, "xyz");
     });
 }
@@ -349,30 +305,18 @@ fn host_names_are_resolved() {
     solio::run(async {
         let listener = TcpListener::bind(("localhost", 0)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let (client, accepted) = zip(
-            TcpStream::connect(format!("localhost:{port}")),
-            listener.accept(),
-        )
-        .await;
+        let (client, accepted) =
+            zip(TcpStream::connect(format!("localhost:{port}")), listener.accept()).await;
         let client = client.unwrap();
         assert_eq!(client.local_addr().unwrap(), accepted.unwrap().1);
-        let err = TcpStream::connect("no-such-host.invalid:80")
-            .await
-            .unwrap_err();
-        assert_ne!(
-            err.kind(),
-            ErrorKind::ConnectionRefused,
-            "a lookup error, not a connect error: {err}"
-        );
+        let err = TcpStream::connect("no-such-host.invalid:80").await.unwrap_err();
+        assert_ne!(err.kind(), ErrorKind::ConnectionRefused, "a lookup error, not a connect error: {err}");
     });
 }
 
 #[test]
 fn loopback_works_under_the_paused_clock() {
-    let rt = solio::Runtime::builder()
-        .paused_clock(true)
-        .build()
-        .unwrap();
+    let rt = solio::Runtime::builder().paused_clock(true).build().unwrap();
     rt.block_on(async {
         let start = solio::time::Instant::now();
         let addr = echo_server().await;
@@ -386,9 +330,7 @@ fn loopback_works_under_the_paused_clock() {
             }
         };
         // Pending timers may not jump past I/O that is about to complete.
-        timeout(Duration::from_secs(3600), round_trips)
-            .await
-            .expect("no virtual timeout");
+        timeout(Duration::from_secs(3600), round_trips).await.expect("no virtual timeout");
         assert_eq!(start.elapsed(), Duration::ZERO, "virtual time never moved");
     });
 }
@@ -398,9 +340,7 @@ fn sockets_may_outlive_their_runtime() {
     let rt = solio::Runtime::new().unwrap();
     let (listener, stream) = rt.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let stream = TcpStream::connect(listener.local_addr().unwrap())
-            .await
-            .unwrap();
+        let stream = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
         (listener, stream)
     });
     drop(rt);
@@ -445,10 +385,8 @@ fn a_listener_can_be_shared_by_several_acceptors() {
             })
             .collect();
         solio::yield_now().await;
-        let clients: Vec<_> = futures_lite::stream::iter(0..4)
-            .then(|_| TcpStream::connect(addr))
-            .collect::<Vec<_>>()
-            .await;
+        let clients: Vec<_> =
+            futures_lite::stream::iter(0..4).then(|_| TcpStream::connect(addr)).collect::<Vec<_>>().await;
         for a in acceptors {
             a.await.unwrap().unwrap();
         }

@@ -35,10 +35,7 @@ fn connected_sockets_send_and_recv() {
     solio::run(async {
         let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        assert_eq!(
-            a.peer_addr().unwrap_err().kind(),
-            std::io::ErrorKind::NotConnected
-        );
+        assert_eq!(a.peer_addr().unwrap_err().kind(), std::io::ErrorKind::NotConnected);
         a.connect(b.local_addr().unwrap()).await.unwrap();
         b.connect(a.local_addr().unwrap()).await.unwrap();
         a.send(b"to b").await.unwrap();
@@ -75,11 +72,7 @@ fn recv_is_cancel_safe_and_a_socket_can_be_shared() {
         let tx = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let addr = rx.local_addr().unwrap();
         let mut buf = [0; 4];
-        assert!(
-            timeout(Duration::from_millis(5), rx.recv_from(&mut buf))
-                .await
-                .is_err()
-        );
+        assert!(timeout(Duration::from_millis(5), rx.recv_from(&mut buf)).await.is_err());
 
         // Two receivers on one socket: both are woken, each datagram goes to one of them.
         let receivers: Vec<_> = (0..2)

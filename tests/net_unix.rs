@@ -18,10 +18,7 @@ fn echo_through_a_listener() {
     let path = socket_path("echo");
     solio::run(async {
         let listener = UnixListener::bind(&path).unwrap();
-        assert_eq!(
-            listener.local_addr().unwrap().as_pathname(),
-            Some(path.as_path())
-        );
+        assert_eq!(listener.local_addr().unwrap().as_pathname(), Some(path.as_path()));
         let server = solio::spawn(async move {
             for _ in 0..10 {
                 let (stream, _) = listener.accept().await.unwrap();
@@ -70,20 +67,11 @@ fn pair_half_close_and_errors() {
         a.read_to_end(&mut ans).await.unwrap();
         assert_eq!(ans, b"answer");
 
-        assert_eq!(
-            UnixStream::connect(&path).await.unwrap_err().kind(),
-            ErrorKind::NotFound
-        );
+        assert_eq!(UnixStream::connect(&path).await.unwrap_err().kind(), ErrorKind::NotFound);
         // A socket file nobody listens on refuses.
         drop(UnixListener::bind(&path).unwrap());
-        assert_eq!(
-            UnixStream::connect(&path).await.unwrap_err().kind(),
-            ErrorKind::ConnectionRefused
-        );
-        assert_eq!(
-            UnixListener::bind(&path).unwrap_err().kind(),
-            ErrorKind::AddrInUse
-        );
+        assert_eq!(UnixStream::connect(&path).await.unwrap_err().kind(), ErrorKind::ConnectionRefused);
+        assert_eq!(UnixListener::bind(&path).unwrap_err().kind(), ErrorKind::AddrInUse);
     });
     std::fs::remove_file(&path).unwrap();
 }

@@ -30,23 +30,15 @@ fn a_thousand_jobs() {
     });
     assert_eq!(sum, (0..1000u64).map(|i| i * i).sum());
     let threads = rt.metrics().blocking_threads;
-    assert!(
-        (1..=solio::task::DEFAULT_MAX_BLOCKING_THREADS).contains(&threads),
-        "{threads} threads"
-    );
+    assert!((1..=solio::task::DEFAULT_MAX_BLOCKING_THREADS).contains(&threads), "{threads} threads");
 }
 
 #[test]
 fn a_panic_becomes_a_join_error() {
     solio::run(async {
-        let err = spawn_blocking(|| -> u32 { panic!("in the pool") })
-            .await
-            .unwrap_err();
+        let err = spawn_blocking(|| -> u32 { panic!("in the pool") }).await.unwrap_err();
         assert!(err.is_panic());
-        assert_eq!(
-            err.into_panic().downcast_ref::<&str>(),
-            Some(&"in the pool")
-        );
+        assert_eq!(err.into_panic().downcast_ref::<&str>(), Some(&"in the pool"));
         // The pool thread survives to run the next job.
         assert_eq!(spawn_blocking(|| 5).await.unwrap(), 5);
     });
@@ -54,10 +46,7 @@ fn a_panic_becomes_a_join_error() {
 
 #[test]
 fn the_thread_limit_holds_and_queued_jobs_run_in_order() {
-    let rt = solio::Runtime::builder()
-        .max_blocking_threads(1)
-        .build()
-        .unwrap();
+    let rt = solio::Runtime::builder().max_blocking_threads(1).build().unwrap();
     let order = Arc::new(Mutex::new(Vec::new()));
     rt.block_on(async {
         let handles: Vec<_> = (0..20)
@@ -73,10 +62,7 @@ fn the_thread_limit_holds_and_queued_jobs_run_in_order() {
     assert_eq!(*order.lock().unwrap(), (0..20).collect::<Vec<_>>());
     assert_eq!(rt.metrics().blocking_threads, 1);
 
-    let rt = solio::Runtime::builder()
-        .max_blocking_threads(3)
-        .build()
-        .unwrap();
+    let rt = solio::Runtime::builder().max_blocking_threads(3).build().unwrap();
     let running = Arc::new(AtomicUsize::new(0));
     let peak = Arc::new(AtomicUsize::new(0));
     rt.block_on(async {
@@ -101,14 +87,10 @@ fn the_thread_limit_holds_and_queued_jobs_run_in_order() {
 
 #[test]
 fn idle_threads_retire_after_the_keep_alive() {
-    let rt = solio::Runtime::builder()
-        .thread_keep_alive(Duration::from_millis(30))
-        .build()
-        .unwrap();
+    let rt = solio::Runtime::builder().thread_keep_alive(Duration::from_millis(30)).build().unwrap();
     rt.block_on(async {
-        let hs: Vec<_> = (0..4)
-            .map(|_| spawn_blocking(|| std::thread::sleep(Duration::from_millis(5))))
-            .collect();
+        let hs: Vec<_> =
+            (0..4).map(|_| spawn_blocking(|| std::thread::sleep(Duration::from_millis(5)))).collect();
         for h in hs {
             h.await.unwrap();
         }
@@ -120,10 +102,7 @@ fn idle_threads_retire_after_the_keep_alive() {
         std::thread::sleep(Duration::from_millis(10));
     }
     // A new job starts a thread again.
-    assert_eq!(
-        rt.block_on(async { spawn_blocking(|| 1).await.unwrap() }),
-        1
-    );
+    assert_eq!(rt.block_on(async { spawn_blocking(|| 1).await.unwrap() }), 1);
 }
 
 #[test]
@@ -136,10 +115,7 @@ fn abort_skips_a_queued_job_and_drops_a_running_job_s_result() {
         }
     }
 
-    let rt = solio::Runtime::builder()
-        .max_blocking_threads(1)
-        .build()
-        .unwrap();
+    let rt = solio::Runtime::builder().max_blocking_threads(1).build().unwrap();
     rt.block_on(async {
         let (release, gate) = mpsc::channel::<()>();
         let dropped = Arc::new(AtomicBool::new(false));
@@ -171,19 +147,13 @@ fn abort_skips_a_queued_job_and_drops_a_running_job_s_result() {
         }
         // A later job proves the queue moved past the skipped one.
         spawn_blocking(|| ()).await.unwrap();
-        assert!(
-            !ran_queued.load(Ordering::SeqCst),
-            "the aborted queued job never ran"
-        );
+        assert!(!ran_queued.load(Ordering::SeqCst), "the aborted queued job never ran");
     });
 }
 
 #[test]
 fn the_paused_clock_waits_for_jobs_in_flight() {
-    let rt = solio::Runtime::builder()
-        .paused_clock(true)
-        .build()
-        .unwrap();
+    let rt = solio::Runtime::builder().paused_clock(true).build().unwrap();
     rt.block_on(async {
         let start = solio::time::Instant::now();
         let job = spawn_blocking(|| {
@@ -191,9 +161,7 @@ fn the_paused_clock_waits_for_jobs_in_flight() {
             "done"
         });
         // Without the inhibition the clock would jump straight to this timeout's deadline.
-        let out = timeout(Duration::from_secs(1), job)
-            .await
-            .expect("the clock did not jump past the job");
+        let out = timeout(Duration::from_secs(1), job).await.expect("the clock did not jump past the job");
         assert_eq!(out.unwrap(), "done");
         assert!(start.elapsed() < Duration::from_secs(1));
         // Once the job is done, virtual time jumps again.
@@ -218,10 +186,7 @@ fn dropping_the_runtime_never_waits_for_a_stuck_job() {
     });
     let start = Instant::now();
     drop(rt);
-    assert!(
-        start.elapsed() < Duration::from_secs(1),
-        "drop returned at once"
-    );
+    assert!(start.elapsed() < Duration::from_secs(1), "drop returned at once");
     assert!(!finished.load(Ordering::SeqCst));
     // The detached thread finishes its job when it can.
     release.send(()).unwrap();

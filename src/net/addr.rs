@@ -71,11 +71,7 @@ pub(crate) async fn resolve_one<A: ToSocketAddrs + ?Sized>(addr: &A) -> io::Resu
     if let Resolve::One(a) = addr.to_resolve() {
         return Ok(a);
     }
-    resolve(addr)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(no_addresses)
+    resolve(addr).await?.into_iter().next().ok_or_else(no_addresses)
 }
 
 fn lookup(addrs: io::Result<std::vec::IntoIter<SocketAddr>>) -> io::Result<Vec<SocketAddr>> {
@@ -83,10 +79,7 @@ fn lookup(addrs: io::Result<std::vec::IntoIter<SocketAddr>>) -> io::Result<Vec<S
 }
 
 pub(crate) fn no_addresses() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        "could not resolve to any address",
-    )
+    io::Error::new(io::ErrorKind::InvalidInput, "could not resolve to any address")
 }
 
 /// Runs `op` on each address in turn; the first success wins, else the last error is returned.
@@ -122,14 +115,7 @@ macro_rules! direct {
     )*};
 }
 
-direct!(
-    SocketAddr,
-    SocketAddrV4,
-    SocketAddrV6,
-    (IpAddr, u16),
-    (Ipv4Addr, u16),
-    (Ipv6Addr, u16)
-);
+direct!(SocketAddr, SocketAddrV4, SocketAddrV6, (IpAddr, u16), (Ipv4Addr, u16), (Ipv6Addr, u16));
 
 impl ToSocketAddrs for [SocketAddr] {}
 impl ToSocketAddrsPriv for [SocketAddr] {

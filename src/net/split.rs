@@ -92,12 +92,7 @@ pub(crate) fn split<T>(stream: &mut T) -> (ReadHalf<'_, T>, WriteHalf<'_, T>) {
 
 pub(crate) fn into_split<T: Stream>(stream: T) -> (OwnedReadHalf<T>, OwnedWriteHalf<T>) {
     let stream = Rc::new(stream);
-    (
-        OwnedReadHalf {
-            stream: stream.clone(),
-        },
-        OwnedWriteHalf { stream },
-    )
+    (OwnedReadHalf { stream: stream.clone() }, OwnedWriteHalf { stream })
 }
 
 // The read-side methods, once for both read halves.
@@ -210,31 +205,19 @@ fn poll_close<T: Stream>(stream: &T) -> Poll<io::Result<()>> {
 }
 
 impl<T: Stream> futures_io::AsyncRead for ReadHalf<'_, T> {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         self.stream.poll_read_priv(cx, buf)
     }
 }
 
 impl<T: Stream> futures_io::AsyncRead for OwnedReadHalf<T> {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         self.stream.poll_read_priv(cx, buf)
     }
 }
 
 impl<T: Stream> futures_io::AsyncWrite for WriteHalf<'_, T> {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         self.stream.poll_write_priv(cx, buf)
     }
 
@@ -257,11 +240,7 @@ impl<T: Stream> futures_io::AsyncWrite for WriteHalf<'_, T> {
 }
 
 impl<T: Stream> futures_io::AsyncWrite for OwnedWriteHalf<T> {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         self.stream.poll_write_priv(cx, buf)
     }
 

@@ -82,11 +82,7 @@ impl UdpSocket {
     pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
         socket.set_nonblocking(true)?;
         let socket = mio::net::UdpSocket::from_std(socket);
-        let io = IoSource::new(
-            socket,
-            Interest::READABLE | Interest::WRITABLE,
-            "UdpSocket::from_std",
-        )?;
+        let io = IoSource::new(socket, Interest::READABLE | Interest::WRITABLE, "UdpSocket::from_std")?;
         Ok(UdpSocket { io })
     }
 
@@ -151,11 +147,7 @@ impl UdpSocket {
     /// See [`UdpSocket`].
     pub async fn send_to(&self, buf: &[u8], target: impl ToSocketAddrs) -> io::Result<usize> {
         let target = addr::resolve_one(&target).await?;
-        poll_fn(|cx| {
-            self.io
-                .poll_io(Direction::Write, cx, |s| s.send_to(buf, target))
-        })
-        .await
+        poll_fn(|cx| self.io.poll_io(Direction::Write, cx, |s| s.send_to(buf, target))).await
     }
 
     /// Receives one datagram into `buf` and returns its length and sender; bytes that do not fit are

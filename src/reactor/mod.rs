@@ -180,32 +180,18 @@ impl Reactor {
     }
 
     /// Registers `source` for `interest` and returns its key (the token value).
-    pub(crate) fn register(
-        &self,
-        source: &mut impl Source,
-        interest: Interest,
-    ) -> io::Result<usize> {
+    pub(crate) fn register(&self, source: &mut impl Source, interest: Interest) -> io::Result<usize> {
         let mut slots = self.slots.borrow_mut();
         let entry = slots.vacant_entry();
         let index = entry.key();
         if index >= INDEX_MASK {
-            return Err(io::Error::other(
-                "solio reactor: too many registered I/O sources",
-            ));
+            return Err(io::Error::other("solio reactor: too many registered I/O sources"));
         }
         let generation = self.next_gen.get() & GEN_MASK;
         self.next_gen.set(generation.wrapping_add(1));
         let key = encode(index, generation);
-        self.poll
-            .borrow()
-            .registry()
-            .register(source, Token(key), interest)?;
-        entry.insert(Slot {
-            generation,
-            ready: 0,
-            readers: Waiters::default(),
-            writers: Waiters::default(),
-        });
+        self.poll.borrow().registry().register(source, Token(key), interest)?;
+        entry.insert(Slot { generation, ready: 0, readers: Waiters::default(), writers: Waiters::default() });
         Ok(key)
     }
 
@@ -226,12 +212,7 @@ impl Reactor {
     }
 
     /// `Ready` when `dir` is cached as ready; otherwise stores `cx`'s waker for the next edge.
-    pub(crate) fn poll_ready(
-        &self,
-        key: usize,
-        dir: Direction,
-        cx: &mut Context<'_>,
-    ) -> TaskPoll<()> {
+    pub(crate) fn poll_ready(&self, key: usize, dir: Direction, cx: &mut Context<'_>) -> TaskPoll<()> {
         let mut slots = self.slots.borrow_mut();
         let slot = slot_mut(&mut slots, key);
         if slot.ready & dir.mask() != 0 {

@@ -48,11 +48,7 @@ impl<S: Source> IoSource<S> {
         IoSource::with_core(current_core(what), io, interest)
     }
 
-    pub(crate) fn with_core(
-        core: Rc<Core>,
-        mut io: S,
-        interest: Interest,
-    ) -> io::Result<IoSource<S>> {
+    pub(crate) fn with_core(core: Rc<Core>, mut io: S, interest: Interest) -> io::Result<IoSource<S>> {
         let key = core.reactor.register(&mut io, interest)?;
         Ok(IoSource { core, key, io })
     }
@@ -123,11 +119,7 @@ impl<S: Source> IoSource<S>
 where
     for<'a> &'a S: Read + Write,
 {
-    pub(crate) fn poll_read(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
+    pub(crate) fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         let len = buf.len();
         let n = ready!(self.poll_io(Direction::Read, cx, |mut io| io.read(buf)))?;
         if n > 0 && n < len {

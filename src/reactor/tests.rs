@@ -35,12 +35,7 @@ fn deliver(reactor: &Reactor, token: usize, ready: u8) {
 
 #[test]
 fn tokens_round_trip_and_never_collide_with_unpark() {
-    for (index, generation) in [
-        (0, 0),
-        (5, 7),
-        (INDEX_MASK - 1, GEN_MASK),
-        (INDEX_MASK - 1, usize::MAX),
-    ] {
+    for (index, generation) in [(0, 0), (5, 7), (INDEX_MASK - 1, GEN_MASK), (INDEX_MASK - 1, usize::MAX)] {
         let token = encode(index, generation);
         assert_ne!(token, UNPARK.0);
         assert_eq!(decode(token), (index, generation & GEN_MASK));
@@ -62,30 +57,18 @@ fn stale_event_for_a_reused_slot_is_ignored() {
 
     let (count, waker) = counter();
     let mut cx = Context::from_waker(&waker);
-    assert!(
-        reactor
-            .poll_ready(new_key, Direction::Read, &mut cx)
-            .is_pending()
-    );
+    assert!(reactor.poll_ready(new_key, Direction::Read, &mut cx).is_pending());
 
     // An event still carrying the old token wakes nobody and sets no readiness.
     deliver(&reactor, old_key, READ | WRITE);
     assert_eq!(count.0.load(Ordering::SeqCst), 0);
     let (_, other) = counter();
-    assert!(
-        reactor
-            .poll_ready(new_key, Direction::Read, &mut Context::from_waker(&other))
-            .is_pending()
-    );
+    assert!(reactor.poll_ready(new_key, Direction::Read, &mut Context::from_waker(&other)).is_pending());
 
     // The new token does.
     deliver(&reactor, new_key, READ);
     assert_eq!(count.0.load(Ordering::SeqCst), 1);
-    assert!(
-        reactor
-            .poll_ready(new_key, Direction::Read, &mut cx)
-            .is_ready()
-    );
+    assert!(reactor.poll_ready(new_key, Direction::Read, &mut cx).is_ready());
     reactor.deregister(new_key, &mut new).unwrap();
     assert!(!reactor.has_sources());
 }
@@ -96,20 +79,12 @@ fn event_for_a_freed_slot_is_ignored() {
     let mut s = socket();
     let key = reactor.register(&mut s, Interest::READABLE).unwrap();
     let (count, waker) = counter();
-    assert!(
-        reactor
-            .poll_ready(key, Direction::Read, &mut Context::from_waker(&waker))
-            .is_pending()
-    );
+    assert!(reactor.poll_ready(key, Direction::Read, &mut Context::from_waker(&waker)).is_pending());
     reactor.deregister(key, &mut s).unwrap();
     // The waiter was dropped with the slot, not woken, and a late event finds nothing.
     deliver(&reactor, key, READ);
     assert_eq!(count.0.load(Ordering::SeqCst), 0);
-    assert_eq!(
-        Arc::strong_count(&count),
-        2,
-        "the slot's waker clone was dropped"
-    );
+    assert_eq!(Arc::strong_count(&count), 2, "the slot's waker clone was dropped");
     assert_eq!(reactor.num_sources(), 0);
 }
 
@@ -117,37 +92,15 @@ fn event_for_a_freed_slot_is_ignored() {
 fn readers_and_writers_are_woken_separately() {
     let (reactor, _unpark) = Reactor::new().unwrap();
     let mut s = socket();
-    let key = reactor
-        .register(&mut s, Interest::READABLE | Interest::WRITABLE)
-        .unwrap();
+    let key = reactor.register(&mut s, Interest::READABLE | Interest::WRITABLE).unwrap();
     let (reads, rw) = counter();
     let (writes, ww) = counter();
-    assert!(
-        reactor
-            .poll_ready(key, Direction::Read, &mut Context::from_waker(&rw))
-            .is_pending()
-    );
-    assert!(
-        reactor
-            .poll_ready(key, Direction::Write, &mut Context::from_waker(&ww))
-            .is_pending()
-    );
+    assert!(reactor.poll_ready(key, Direction::Read, &mut Context::from_waker(&rw)).is_pending());
+    assert!(reactor.poll_ready(key, Direction::Write, &mut Context::from_waker(&ww)).is_pending());
     deliver(&reactor, key, WRITE);
-    assert_eq!(
-        (
-            reads.0.load(Ordering::SeqCst),
-            writes.0.load(Ordering::SeqCst)
-        ),
-        (0, 1)
-    );
+    assert_eq!((reads.0.load(Ordering::SeqCst), writes.0.load(Ordering::SeqCst)), (0, 1));
     deliver(&reactor, key, READ);
-    assert_eq!(
-        (
-            reads.0.load(Ordering::SeqCst),
-            writes.0.load(Ordering::SeqCst)
-        ),
-        (1, 1)
-    );
+    assert_eq!((reads.0.load(Ordering::SeqCst), writes.0.load(Ordering::SeqCst)), (1, 1));
     reactor.deregister(key, &mut s).unwrap();
 }
 
@@ -162,11 +115,7 @@ fn readiness_is_cached_until_cleared() {
     assert!(reactor.poll_ready(key, Direction::Read, &mut cx).is_ready());
     assert!(reactor.poll_ready(key, Direction::Read, &mut cx).is_ready());
     reactor.clear_ready(key, Direction::Read);
-    assert!(
-        reactor
-            .poll_ready(key, Direction::Read, &mut cx)
-            .is_pending()
-    );
+    assert!(reactor.poll_ready(key, Direction::Read, &mut cx).is_pending());
     assert_eq!(count.0.load(Ordering::SeqCst), 0);
     reactor.deregister(key, &mut s).unwrap();
 }
@@ -179,17 +128,10 @@ fn several_waiters_are_all_woken_and_duplicates_are_merged() {
     let (a, wa) = counter();
     let (b, wb) = counter();
     for w in [&wa, &wb, &wa, &wb] {
-        assert!(
-            reactor
-                .poll_ready(key, Direction::Read, &mut Context::from_waker(w))
-                .is_pending()
-        );
+        assert!(reactor.poll_ready(key, Direction::Read, &mut Context::from_waker(w)).is_pending());
     }
     deliver(&reactor, key, READ);
-    assert_eq!(
-        (a.0.load(Ordering::SeqCst), b.0.load(Ordering::SeqCst)),
-        (1, 1)
-    );
+    assert_eq!((a.0.load(Ordering::SeqCst), b.0.load(Ordering::SeqCst)), (1, 1));
     reactor.deregister(key, &mut s).unwrap();
 }
 
@@ -199,11 +141,7 @@ fn a_real_event_reaches_the_waiter() {
     let mut s = socket();
     let key = reactor.register(&mut s, Interest::READABLE).unwrap();
     let (count, waker) = counter();
-    assert!(
-        reactor
-            .poll_ready(key, Direction::Read, &mut Context::from_waker(&waker))
-            .is_pending()
-    );
+    assert!(reactor.poll_ready(key, Direction::Read, &mut Context::from_waker(&waker)).is_pending());
     let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     sender.send_to(b"x", s.local_addr().unwrap()).unwrap();
     for _ in 0..100 {
@@ -225,15 +163,8 @@ fn a_short_read_keeps_a_hang_up_seen_in_the_same_edge() {
     let mut cx = Context::from_waker(&waker);
     deliver(&reactor, key, READ | READ_CLOSED);
     reactor.clear_drained(key, Direction::Read);
-    assert!(
-        reactor.poll_ready(key, Direction::Read, &mut cx).is_ready(),
-        "end of stream still to read"
-    );
+    assert!(reactor.poll_ready(key, Direction::Read, &mut cx).is_ready(), "end of stream still to read");
     reactor.clear_ready(key, Direction::Read);
-    assert!(
-        reactor
-            .poll_ready(key, Direction::Read, &mut cx)
-            .is_pending()
-    );
+    assert!(reactor.poll_ready(key, Direction::Read, &mut cx).is_pending());
     reactor.deregister(key, &mut s).unwrap();
 }

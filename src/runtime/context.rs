@@ -40,10 +40,7 @@ pub(crate) fn enter(core: &Rc<Core>) -> EnterGuard<'_> {
 /// runtime's task.
 pub(crate) fn enter_unchecked(core: &Rc<Core>) -> EnterGuard<'_> {
     let prev = CURRENT.replace(Rc::as_ptr(core));
-    EnterGuard {
-        prev,
-        _core: PhantomData,
-    }
+    EnterGuard { prev, _core: PhantomData }
 }
 
 impl Drop for EnterGuard<'_> {

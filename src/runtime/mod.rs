@@ -127,9 +127,7 @@ impl Drop for Runtime {
 
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Runtime")
-            .field("metrics", &self.metrics())
-            .finish()
+        f.debug_struct("Runtime").field("metrics", &self.metrics()).finish()
     }
 }
 
@@ -258,8 +256,6 @@ impl Builder {
     /// # Errors
     /// When the OS refuses the resources the reactor needs (an epoll instance and an eventfd).
     pub fn build(&self) -> io::Result<Runtime> {
-        Ok(Runtime {
-            core: Rc::new(Core::new(&self.config)?),
-        })
+        Ok(Runtime { core: Rc::new(Core::new(&self.config)?) })
     }
 }

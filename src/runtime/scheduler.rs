@@ -76,9 +76,7 @@ pub(crate) fn schedule(task: RawTask) {
     context::with_current(|core| {
         let t = task.as_ref().expect("task present");
         if Arc::ptr_eq(&core.shared, &t.header().shared) {
-            core.run_queue
-                .borrow_mut()
-                .push_back(task.take().expect("task present"));
+            core.run_queue.borrow_mut().push_back(task.take().expect("task present"));
         }
     });
     if let Some(task) = task {
@@ -117,10 +115,7 @@ impl Core {
         let (reactor, unpark) = Reactor::new()?;
         Ok(Core {
             shared: Arc::new(Shared {
-                remote: Mutex::new(Remote {
-                    queue: Vec::new(),
-                    closed: false,
-                }),
+                remote: Mutex::new(Remote { queue: Vec::new(), closed: false }),
                 has_remote: AtomicBool::new(false),
                 unpark,
             }),
@@ -161,10 +156,7 @@ impl Core {
     /// Drives `future` to completion, running the spawned tasks, the reactor and the timers meanwhile.
     pub(crate) fn block_on<F: Future>(self: &std::rc::Rc<Core>, future: F) -> F::Output {
         let _enter = context::enter(self);
-        let main = Arc::new(MainWaker {
-            woken: AtomicBool::new(true),
-            shared: self.shared.clone(),
-        });
+        let main = Arc::new(MainWaker { woken: AtomicBool::new(true), shared: self.shared.clone() });
         let waker = Waker::from(main.clone());
         let mut cx = Context::from_waker(&waker);
         let mut future = pin!(future);
@@ -184,9 +176,7 @@ impl Core {
     /// Polls up to `event_interval` tasks from the front of the run queue.
     fn run_tasks(&self) {
         for _ in 0..self.event_interval {
-            let Some(task) = self.run_queue.borrow_mut().pop_front() else {
-                return;
-            };
+            let Some(task) = self.run_queue.borrow_mut().pop_front() else { return };
             match task.take_notified() {
                 Next::Poll => {
                     if task.poll() {
@@ -215,11 +205,7 @@ impl Core {
             return;
         }
         let tasks = {
-            let mut remote = self
-                .shared
-                .remote
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
             std::mem::take(&mut remote.queue)
         };
         self.run_queue.borrow_mut().extend(tasks);
@@ -254,11 +240,7 @@ impl Core {
         } else {
             // A paused clock held back by a blocking job does not move: no timer can fall due, so wait
             // for the job's (or an I/O) wakeup instead of a real-time timeout that may already be past.
-            let timeout = if self.time.is_paused() {
-                None
-            } else {
-                self.time.park_timeout()
-            };
+            let timeout = if self.time.is_paused() { None } else { self.time.park_timeout() };
             self.reactor.poll(timeout);
             self.fire_timers();
         }
@@ -300,11 +282,7 @@ impl Core {
             }
         }
         let remote = {
-            let mut remote = self
-                .shared
-                .remote
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
             remote.closed = true;
             std::mem::take(&mut remote.queue)
         };
@@ -320,11 +298,7 @@ impl Core {
 impl Drop for Core {
     fn drop(&mut self) {
         // Normally `shutdown` ran already (from `Runtime::drop`); this only covers a core dropped without it.
-        let mut remote = self
-            .shared
-            .remote
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
         remote.closed = true;
     }
 }

@@ -23,18 +23,8 @@ use std::task::{Context, Poll, Waker};
 /// });
 /// ```
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
-    let inner = Rc::new(RefCell::new(Inner {
-        value: None,
-        waker: None,
-        sender_gone: false,
-        receiver_gone: false,
-    }));
-    (
-        Sender {
-            inner: inner.clone(),
-        },
-        Receiver { inner },
-    )
+    let inner = Rc::new(RefCell::new(Inner { value: None, waker: None, sender_gone: false, receiver_gone: false }));
+    (Sender { inner: inner.clone() }, Receiver { inner })
 }
 
 struct Inner<T> {
@@ -171,9 +161,7 @@ impl<T> Drop for Receiver<T> {
 
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender")
-            .field("closed", &self.is_closed())
-            .finish()
+        f.debug_struct("Sender").field("closed", &self.is_closed()).finish()
     }
 }
 

@@ -84,18 +84,11 @@ where
              solio::run or Runtime::block_on"
         )
     });
-    let slot = Arc::new(Mutex::new(Slot {
-        result: None,
-        waker: None,
-        abandoned: false,
-    }));
+    let slot = Arc::new(Mutex::new(Slot { result: None, waker: None, abandoned: false }));
     // Counted before the job exists, released by the waiting future's drop: the paused clock must not jump
     // past a job in flight.
     core.time.inhibit_auto_advance(1);
-    let wait = WaitJob {
-        slot: slot.clone(),
-        _inhibit: Inhibit(core.clone()),
-    };
+    let wait = WaitJob { slot: slot.clone(), _inhibit: Inhibit(core.clone()) };
     core.blocking.submit(Box::new(move || run_job(&slot, f)));
     core.spawn(async move {
         match wait.await {
@@ -241,9 +234,7 @@ impl BlockingPool {
         } else if state.threads < self.inner.max_threads {
             state.threads += 1;
             let inner = self.inner.clone();
-            let spawned = thread::Builder::new()
-                .name("solio-blocking".into())
-                .spawn(move || inner.work());
+            let spawned = thread::Builder::new().name("solio-blocking".into()).spawn(move || inner.work());
             if let Err(e) = spawned {
                 state.threads -= 1;
                 // With other threads alive the job just waits for one of them.
@@ -293,10 +284,8 @@ impl Inner {
                 break;
             }
             state.idle += 1;
-            let (guard, wait) = self
-                .idle_cv
-                .wait_timeout(state, self.keep_alive)
-                .unwrap_or_else(PoisonError::into_inner);
+            let (guard, wait) =
+                self.idle_cv.wait_timeout(state, self.keep_alive).unwrap_or_else(PoisonError::into_inner);
             state = guard;
             state.idle -= 1;
             if state.notified > 0 {

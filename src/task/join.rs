@@ -39,10 +39,7 @@ pub struct JoinHandle<T> {
 
 impl<T> JoinHandle<T> {
     pub(crate) fn new(raw: RawTask) -> JoinHandle<T> {
-        JoinHandle {
-            raw,
-            _marker: PhantomData,
-        }
+        JoinHandle { raw, _marker: PhantomData }
     }
 
     /// Requests cancellation of the task (asyncio's `task.cancel()`).
@@ -99,9 +96,7 @@ impl<T> JoinHandle<T> {
     /// });
     /// ```
     pub fn abort_handle(&self) -> AbortHandle {
-        AbortHandle {
-            raw: self.raw.clone_ref(),
-        }
+        AbortHandle { raw: self.raw.clone_ref() }
     }
 
     /// The task's id, unique within its runtime.
@@ -126,12 +121,7 @@ impl<T> Future for JoinHandle<T> {
         let mut out: Poll<Result<T, JoinError>> = Poll::Pending;
         // SAFETY: `out` has the task's output type (this handle was created for it by `spawn`), and a
         // handle reads the output once: after a `Ready`, `read_output` panics instead of reading again.
-        unsafe {
-            self.raw.poll_join(
-                &mut out as *mut Poll<Result<T, JoinError>> as *mut (),
-                cx.waker(),
-            )
-        };
+        unsafe { self.raw.poll_join(&mut out as *mut Poll<Result<T, JoinError>> as *mut (), cx.waker()) };
         out
     }
 }
@@ -190,9 +180,7 @@ impl AbortHandle {
 
 impl Clone for AbortHandle {
     fn clone(&self) -> AbortHandle {
-        AbortHandle {
-            raw: self.raw.clone_ref(),
-        }
+        AbortHandle { raw: self.raw.clone_ref() }
     }
 }
 
@@ -202,9 +190,7 @@ unsafe impl Sync for AbortHandle {}
 
 impl fmt::Debug for AbortHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AbortHandle")
-            .field("id", &self.id())
-            .finish()
+        f.debug_struct("AbortHandle").field("id", &self.id()).finish()
     }
 }
 
@@ -232,15 +218,11 @@ enum Repr {
 
 impl JoinError {
     pub(crate) fn cancelled() -> JoinError {
-        JoinError {
-            repr: Repr::Cancelled,
-        }
+        JoinError { repr: Repr::Cancelled }
     }
 
     pub(crate) fn panic(payload: Panic) -> JoinError {
-        JoinError {
-            repr: Repr::Panic(Mutex::new(payload)),
-        }
+        JoinError { repr: Repr::Panic(Mutex::new(payload)) }
     }
 
     /// True if the task was aborted (or dropped with its runtime) before it finished.
@@ -258,8 +240,7 @@ impl JoinError {
     /// # Panics
     /// If the task was cancelled rather than panicked; see [`JoinError::try_into_panic`].
     pub fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
-        self.try_into_panic()
-            .expect("JoinError::into_panic called on a cancelled task")
+        self.try_into_panic().expect("JoinError::into_panic called on a cancelled task")
     }
 
     /// The panic's payload, or the error itself if the task was cancelled.
@@ -271,9 +252,7 @@ impl JoinError {
     }
 
     fn panic_message(&self) -> Option<String> {
-        let Repr::Panic(p) = &self.repr else {
-            return None;
-        };
+        let Repr::Panic(p) = &self.repr else { return None };
         let payload = p.lock().unwrap_or_else(|e| e.into_inner());
         payload
             .downcast_ref::<&str>()

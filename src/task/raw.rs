@@ -121,9 +121,7 @@ impl RawTask {
     /// and that reference is handed to the returned value.
     pub(crate) unsafe fn from_raw(ptr: *const ()) -> RawTask {
         // SAFETY: the caller passes a pointer obtained from a live task, never null.
-        RawTask {
-            ptr: unsafe { NonNull::new_unchecked(ptr as *mut Header) },
-        }
+        RawTask { ptr: unsafe { NonNull::new_unchecked(ptr as *mut Header) } }
     }
 
     /// Gives up this reference as a raw pointer (for a `RawWaker`).
@@ -209,11 +207,7 @@ impl RawTask {
     /// queued, and is released otherwise.
     pub(crate) fn notify_by_val(self) -> Option<RawTask> {
         let prev = self.header().state.fetch_or(NOTIFIED, Ordering::AcqRel);
-        if prev & (NOTIFIED | COMPLETE) == 0 {
-            Some(self)
-        } else {
-            None
-        }
+        if prev & (NOTIFIED | COMPLETE) == 0 { Some(self) } else { None }
     }
 
     /// Requests an abort: sets `ABORT` and returns a queue reference if the task must be scheduled.
@@ -284,9 +278,7 @@ impl Drop for RawTask {
 
 impl std::fmt::Debug for RawTask {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RawTask")
-            .field("id", &self.header().id)
-            .finish()
+        f.debug_struct("RawTask").field("id", &self.header().id).finish()
     }
 }
 

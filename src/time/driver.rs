@@ -82,7 +82,6 @@ impl Driver {
     /// Counts work in flight outside the runtime (see [`Driver::auto_advance_inhibited`]).
     #[allow(dead_code)] // used by the blocking pool
     pub(crate) fn inhibit_auto_advance(&self, delta: isize) {
-        self.inhibit
-            .set(self.inhibit.get().saturating_add_signed(delta));
+        self.inhibit.set(self.inhibit.get().saturating_add_signed(delta));
     }
 }

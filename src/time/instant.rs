@@ -30,9 +30,7 @@ pub struct Instant(std::time::Instant);
 impl Instant {
     /// The current time on the current runtime's clock (the real clock outside a runtime).
     pub fn now() -> Instant {
-        Instant(
-            context::with_current(|core| core.time.now()).unwrap_or_else(std::time::Instant::now),
-        )
+        Instant(context::with_current(|core| core.time.now()).unwrap_or_else(std::time::Instant::now))
     }
 
     /// Wraps a `std::time::Instant`.

@@ -38,15 +38,8 @@ pub fn interval(period: Duration) -> Interval {
 /// If `period` is zero, or when called outside a solio runtime.
 #[track_caller]
 pub fn interval_at(start: Instant, period: Duration) -> Interval {
-    assert!(
-        period > Duration::ZERO,
-        "solio::time::interval: the period must be non-zero"
-    );
-    Interval {
-        delay: sleep_until(start),
-        period,
-        missed: MissedTickBehavior::Burst,
-    }
+    assert!(period > Duration::ZERO, "solio::time::interval: the period must be non-zero");
+    Interval { delay: sleep_until(start), period, missed: MissedTickBehavior::Burst }
 }
 
 /// What an [`Interval`] does when ticks were missed because its task did not call `tick` in time.

@@ -89,12 +89,7 @@ pub struct Sleep {
 
 impl Sleep {
     fn with_core(core: Rc<Core>, deadline: Instant) -> Sleep {
-        Sleep {
-            deadline,
-            core,
-            entry: None,
-            done: false,
-        }
+        Sleep { deadline, core, entry: None, done: false }
     }
 
     /// The instant at which the sleep completes.

@@ -36,10 +36,7 @@ use super::{Instant, Sleep, sleep, sleep_until};
 /// As cancel safe as `future`: dropping the `Timeout` drops `future` and removes the timer.
 #[track_caller]
 pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
-    Timeout {
-        value: future,
-        delay: sleep(duration),
-    }
+    Timeout { value: future, delay: sleep(duration) }
 }
 
 /// Like [`timeout`], with an absolute deadline.
@@ -62,10 +59,7 @@ pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
 /// ```
 #[track_caller]
 pub fn timeout_at<F: Future>(deadline: Instant, future: F) -> Timeout<F> {
-    Timeout {
-        value: future,
-        delay: sleep_until(deadline),
-    }
+    Timeout { value: future, delay: sleep_until(deadline) }
 }
 
 pin_project! {

@@ -89,9 +89,7 @@ impl TcpListener {
     pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
         listener.set_nonblocking(true)?;
         let listener = mio::net::TcpListener::from_std(listener);
-        Ok(TcpListener {
-            io: IoSource::new(listener, Interest::READABLE, "TcpListener::from_std")?,
-        })
+        Ok(TcpListener { io: IoSource::new(listener, Interest::READABLE, "TcpListener::from_std")? })
     }
 
     /// Waits for a connection and returns it with the peer's address.
@@ -118,8 +116,7 @@ impl TcpListener {
     /// });
     /// ```
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        let (stream, addr) =
-            poll_fn(|cx| self.io.poll_io(Direction::Read, cx, |l| l.accept())).await?;
+        let (stream, addr) = poll_fn(|cx| self.io.poll_io(Direction::Read, cx, |l| l.accept())).await?;
         Ok((TcpStream::from_mio(stream, self.io.core().clone())?, addr))
     }
 
@@ -140,9 +137,7 @@ fn bind_addr(addr: SocketAddr) -> io::Result<TcpListener> {
     socket.bind(&addr.into())?;
     socket.listen(BACKLOG)?;
     let listener = mio::net::TcpListener::from_std(socket.into());
-    Ok(TcpListener {
-        io: IoSource::with_core(core, listener, Interest::READABLE)?,
-    })
+    Ok(TcpListener { io: IoSource::with_core(core, listener, Interest::READABLE)? })
 }
 
 impl fmt::Debug for TcpListener {

@@ -77,9 +77,7 @@ impl TcpStream {
         stream: mio::net::TcpStream,
         core: std::rc::Rc<crate::runtime::scheduler::Core>,
     ) -> io::Result<TcpStream> {
-        Ok(TcpStream {
-            io: IoSource::with_core(core, stream, Interest::READABLE | Interest::WRITABLE)?,
-        })
+        Ok(TcpStream { io: IoSource::with_core(core, stream, Interest::READABLE | Interest::WRITABLE)? })
     }
 
     /// Wraps a connected standard-library stream, switching it to non-blocking mode.
@@ -320,9 +318,7 @@ async fn connect_addr(addr: SocketAddr) -> io::Result<TcpStream> {
             match sock.peer_addr() {
                 Ok(_) => return Poll::Ready(Ok(())),
                 // Still connecting: that edge was not the end of the handshake.
-                Err(e) if e.kind() == io::ErrorKind::NotConnected => {
-                    stream.io.clear_ready(Direction::Write)
-                }
+                Err(e) if e.kind() == io::ErrorKind::NotConnected => stream.io.clear_ready(Direction::Write),
                 Err(e) => return Poll::Ready(Err(e)),
             }
         }
@@ -354,21 +350,13 @@ impl Stream for TcpStream {
 }
 
 impl futures_io::AsyncRead for TcpStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         self.io.poll_read(cx, buf)
     }
 }
 
 impl futures_io::AsyncWrite for TcpStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         self.io.poll_write(cx, buf)
     }
 

@@ -57,9 +57,7 @@ impl UnixListener {
         socket.listen(1024)?;
         let listener = std::os::unix::net::UnixListener::from(std::os::fd::OwnedFd::from(socket));
         let listener = mio::net::UnixListener::from_std(listener);
-        Ok(UnixListener {
-            io: IoSource::new(listener, Interest::READABLE, "UnixListener::bind")?,
-        })
+        Ok(UnixListener { io: IoSource::new(listener, Interest::READABLE, "UnixListener::bind")? })
     }
 
     /// Wraps a listening standard-library socket, switching it to non-blocking mode.
@@ -85,9 +83,7 @@ impl UnixListener {
     pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
         listener.set_nonblocking(true)?;
         let listener = mio::net::UnixListener::from_std(listener);
-        Ok(UnixListener {
-            io: IoSource::new(listener, Interest::READABLE, "UnixListener::from_std")?,
-        })
+        Ok(UnixListener { io: IoSource::new(listener, Interest::READABLE, "UnixListener::from_std")? })
     }
 
     /// Waits for a connection and returns it with the peer's address (usually unnamed).
@@ -101,8 +97,7 @@ impl UnixListener {
     /// # Examples
     /// See [`UnixListener`].
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
-        let (stream, addr) =
-            poll_fn(|cx| self.io.poll_io(Direction::Read, cx, |l| l.accept())).await?;
+        let (stream, addr) = poll_fn(|cx| self.io.poll_io(Direction::Read, cx, |l| l.accept())).await?;
         Ok((UnixStream::from_mio(stream, self.io.core().clone())?, addr))
     }
 

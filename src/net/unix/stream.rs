@@ -77,16 +77,11 @@ impl UnixStream {
     pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
         let core = current_core("UnixStream::pair");
         let (a, b) = mio::net::UnixStream::pair()?;
-        Ok((
-            UnixStream::from_mio(a, core.clone())?,
-            UnixStream::from_mio(b, core)?,
-        ))
+        Ok((UnixStream::from_mio(a, core.clone())?, UnixStream::from_mio(b, core)?))
     }
 
     pub(crate) fn from_mio(stream: mio::net::UnixStream, core: Rc<Core>) -> io::Result<UnixStream> {
-        Ok(UnixStream {
-            io: IoSource::with_core(core, stream, Interest::READABLE | Interest::WRITABLE)?,
-        })
+        Ok(UnixStream { io: IoSource::with_core(core, stream, Interest::READABLE | Interest::WRITABLE)? })
     }
 
     /// Wraps a connected standard-library stream, switching it to non-blocking mode.
@@ -109,11 +104,7 @@ impl UnixStream {
     pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
         stream.set_nonblocking(true)?;
         let stream = mio::net::UnixStream::from_std(stream);
-        let io = IoSource::new(
-            stream,
-            Interest::READABLE | Interest::WRITABLE,
-            "UnixStream::from_std",
-        )?;
+        let io = IoSource::new(stream, Interest::READABLE | Interest::WRITABLE, "UnixStream::from_std")?;
         Ok(UnixStream { io })
     }
 
@@ -313,21 +304,13 @@ impl Stream for UnixStream {
 }
 
 impl futures_io::AsyncRead for UnixStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         self.io.poll_read(cx, buf)
     }
 }
 
 impl futures_io::AsyncWrite for UnixStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         self.io.poll_write(cx, buf)
     }
 

@@ -124,16 +124,9 @@ fn equal_deadlines_keep_insertion_order_across_cascades() {
     for final_now in [DEADLINE, DEADLINE + 1, u64::MAX] {
         let mut h = Harness::new();
         let mut expected = Vec::new();
-        for (id, at) in [
-            0,
-            1 << 31,
-            DEADLINE - 300_000,
-            DEADLINE - 5_000,
-            DEADLINE - 70,
-            DEADLINE - 1,
-        ]
-        .into_iter()
-        .enumerate()
+        for (id, at) in [0, 1 << 31, DEADLINE - 300_000, DEADLINE - 5_000, DEADLINE - 70, DEADLINE - 1]
+            .into_iter()
+            .enumerate()
         {
             assert!(h.advance(at).is_empty());
             h.insert(DEADLINE, id as u64);
@@ -407,10 +400,7 @@ fn check_summary(wheel: &Wheel, model: &Model) {
         }
         Some(&(earliest, _)) => {
             let next = next.expect("pending entries but no next expiration");
-            assert!(
-                next > wheel.elapsed() && next <= earliest,
-                "{next} vs {earliest}"
-            );
+            assert!(next > wheel.elapsed() && next <= earliest, "{next} vs {earliest}");
         }
     }
 }
@@ -487,10 +477,7 @@ fn run_against_model(seed: u64, ops: usize, cap: usize) {
                 };
                 let due = std::mem::replace(&mut model.pending, still_pending);
                 let expected: Vec<u64> = due.into_values().collect();
-                assert_eq!(
-                    fired, expected,
-                    "seed {seed}, op {op}, advance {elapsed} -> {now}"
-                );
+                assert_eq!(fired, expected, "seed {seed}, op {op}, advance {elapsed} -> {now}");
                 for id in expected {
                     model.live.get_mut(&id).unwrap().1 = None;
                 }
