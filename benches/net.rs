@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, Throughput, criterion_group};
+use criterion::{Criterion, Throughput};
 
 /// Round trips per connection in one iteration.
 const ROUNDS: usize = 10;
@@ -240,10 +240,10 @@ fn connect_accept(c: &mut Criterion) {
     with_tokio::connect_accept(c);
 }
 
-criterion_group! {
-    name = benches;
-    config = configure();
-    targets = echo, connect_accept
+fn benches() {
+    let mut c = configure().configure_from_args();
+    echo(&mut c);
+    connect_accept(&mut c);
 }
 
 /// `NET_BENCH_ROUND_TRIPS=<n> NET_BENCH_RUNTIME=<solio|tokio>` skips criterion and runs exactly `n` round

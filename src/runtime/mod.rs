@@ -179,6 +179,7 @@ impl Builder {
             config: Config {
                 event_interval: DEFAULT_EVENT_INTERVAL,
                 paused_clock: false,
+                slow_poll: None,
                 max_blocking_threads: crate::task::DEFAULT_MAX_BLOCKING_THREADS,
                 thread_keep_alive: crate::task::DEFAULT_THREAD_KEEP_ALIVE,
             },
@@ -248,6 +249,33 @@ impl Builder {
     /// ```
     pub fn thread_keep_alive(&mut self, keep_alive: Duration) -> &mut Builder {
         self.config.thread_keep_alive = keep_alive;
+        self
+    }
+
+    /// Warns on standard error whenever one poll of a task (or of the `block_on` future) takes longer
+    /// than `threshold`, naming the task and the time it took: asyncio's debug-mode "slow callback"
+    /// warning. A poll that long blocks every other task; move the blocking work to
+    /// `solio::task::spawn_blocking`. Off by default; it costs two clock reads per poll
+    /// when on. Name tasks with [`task::Builder`](crate::task::Builder); unnamed ones are `task-<id>`.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = solio::Runtime::builder().slow_poll_threshold(Duration::from_millis(50)).build().unwrap();
+    /// rt.block_on(async {
+    ///     solio::task::Builder::new()
+    ///         .name("thumbnailer")
+    ///         .spawn(async {
+    ///             // Prints: solio: task 'thumbnailer' blocked the runtime for 100.1ms in one poll ...
+    ///             std::thread::sleep(Duration::from_millis(100));
+    ///         })
+    ///         .await
+    ///         .unwrap();
+    /// });
+    /// ```
+    pub fn slow_poll_threshold(&mut self, threshold: Duration) -> &mut Builder {
+        self.config.slow_poll = Some(threshold);
         self
     }
 

@@ -7,7 +7,7 @@
 //! park in the reactor until the next timer deadline, an I/O event or a wake from another thread.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -63,10 +63,6 @@ impl Shared {
         // already pending: nothing is lost.
         let _ = self.unpark.wake();
     }
-
-    fn is_current(&self) -> bool {
-        context::with_current(|core| std::ptr::eq(Arc::as_ptr(&core.shared), self)).unwrap_or(false)
-    }
 }
 
 /// Hands a task (with the reference it owns) to its runtime: the local run queue on the runtime's thread,
@@ -76,7 +72,7 @@ pub(crate) fn schedule(task: RawTask) {
     context::with_current(|core| {
         let t = task.as_ref().expect("task present");
         if Arc::ptr_eq(&core.shared, &t.header().shared) {
-            core.run_queue.borrow_mut().push_back(task.take().expect("task present"));
+            core.run_queue.borrow_mut().push_back(task.take());
         }
     });
     if let Some(task) = task {
@@ -92,37 +88,56 @@ pub(crate) struct Config {
     pub(crate) paused_clock: bool,
     pub(crate) max_blocking_threads: usize,
     pub(crate) thread_keep_alive: Duration,
+    /// Warn when one poll takes longer than this (`Builder::slow_poll_threshold`).
+    pub(crate) slow_poll: Option<Duration>,
 }
 
 /// Everything the runtime thread owns.
 pub(crate) struct Core {
     pub(crate) shared: Arc<Shared>,
-    run_queue: RefCell<VecDeque<RawTask>>,
+    /// Tasks ready to be polled; `None` is the turn of the `block_on` future, which is no task (it may
+    /// borrow from the caller's stack) but takes its place in line like one, as asyncio's main task does.
+    run_queue: RefCell<VecDeque<Option<RawTask>>>,
+    /// The `block_on` future has an entry in `run_queue`.
+    main_queued: Cell<bool>,
     /// Every task whose future is alive, so that shutdown can drop them all.
     owned: RefCell<Slab<RawTask>>,
     next_id: Cell<u64>,
     event_interval: usize,
+    slow_poll: Option<Duration>,
+    /// Names given with `task::Builder::name`, by task id; unnamed tasks are `task-<id>`.
+    names: RefCell<HashMap<u64, Box<str>>>,
     pub(crate) time: Driver,
     pub(crate) reactor: Reactor,
     /// Reused buffer of timer wakers fired in one go.
     fired: RefCell<Vec<Waker>>,
     /// Threads for `spawn_blocking`.
     pub(crate) blocking: BlockingPool,
+    /// Wakes the future passed to `block_on`.
+    main: Arc<MainWaker>,
+    main_waker: Waker,
 }
 
 impl Core {
     pub(crate) fn new(config: &Config) -> std::io::Result<Core> {
         let (reactor, unpark) = Reactor::new()?;
+        let shared = Arc::new(Shared {
+            remote: Mutex::new(Remote { queue: Vec::new(), closed: false }),
+            has_remote: AtomicBool::new(false),
+            unpark,
+        });
+        let main = Arc::new(MainWaker { woken: AtomicBool::new(true), shared: shared.clone() });
         Ok(Core {
-            shared: Arc::new(Shared {
-                remote: Mutex::new(Remote { queue: Vec::new(), closed: false }),
-                has_remote: AtomicBool::new(false),
-                unpark,
-            }),
+            main_waker: Waker::from(main.clone()),
+            main,
+            shared,
             run_queue: RefCell::new(VecDeque::with_capacity(256)),
+            main_queued: Cell::new(false),
             owned: RefCell::new(Slab::new()),
             next_id: Cell::new(1),
             event_interval: config.event_interval,
+            slow_poll: config.slow_poll,
+            names: RefCell::new(HashMap::new()),
             time: Driver::new(config.paused_clock),
             reactor,
             fired: RefCell::new(Vec::new()),
@@ -130,12 +145,15 @@ impl Core {
         })
     }
 
-    pub(crate) fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(&self, future: F, name: Option<&str>) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
     {
         let id = self.next_id.get();
+        if let Some(name) = name {
+            self.names.borrow_mut().insert(id, name.into());
+        }
         self.next_id.set(id + 1);
         let (owned, queued, join) = RawTask::new(future, self.shared.clone(), id);
         {
@@ -144,7 +162,7 @@ impl Core {
             owned.set_owned_key(entry.key());
             entry.insert(owned);
         }
-        self.run_queue.borrow_mut().push_back(queued);
+        self.run_queue.borrow_mut().push_back(Some(queued));
         JoinHandle::new(join)
     }
 
@@ -156,45 +174,99 @@ impl Core {
     /// Drives `future` to completion, running the spawned tasks, the reactor and the timers meanwhile.
     pub(crate) fn block_on<F: Future>(self: &std::rc::Rc<Core>, future: F) -> F::Output {
         let _enter = context::enter(self);
-        let main = Arc::new(MainWaker { woken: AtomicBool::new(true), shared: self.shared.clone() });
-        let waker = Waker::from(main.clone());
-        let mut cx = Context::from_waker(&waker);
+        // `block_on` never nests, so one waker serves every call; it is made once per runtime.
+        let main = &self.main;
+        main.woken.store(false, Ordering::Release);
+        self.main_queued.set(true);
+        self.run_queue.borrow_mut().push_front(None);
+        let mut cx = Context::from_waker(&self.main_waker);
         let mut future = pin!(future);
         loop {
             if main.woken.swap(false, Ordering::AcqRel) {
-                if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-                    return out;
-                }
+                self.queue_main();
             }
-            self.run_tasks();
+            for _ in 0..self.event_interval {
+                let Some(entry) = self.run_queue.borrow_mut().pop_front() else { break };
+                let Some(task) = entry else {
+                    self.main_queued.set(false);
+                    let start = self.slow_poll.map(|_| std::time::Instant::now());
+                    let poll = future.as_mut().poll(&mut cx);
+                    if let Some(start) = start {
+                        self.check_slow_poll(start, || "the block_on future".into());
+                    }
+                    if let Poll::Ready(out) = poll {
+                        return out;
+                    }
+                    continue;
+                };
+                self.run_task(task);
+            }
             self.drain_remote();
             let busy = || !self.run_queue.borrow().is_empty() || main.woken.load(Ordering::Acquire);
             self.turn_drivers(busy);
         }
     }
 
-    /// Polls up to `event_interval` tasks from the front of the run queue.
-    fn run_tasks(&self) {
-        for _ in 0..self.event_interval {
-            let Some(task) = self.run_queue.borrow_mut().pop_front() else { return };
-            match task.take_notified() {
-                Next::Poll => {
-                    if task.poll() {
-                        self.finish(&task);
+    /// Puts the `block_on` future in line, once.
+    fn queue_main(&self) {
+        if !self.main_queued.replace(true) {
+            self.run_queue.borrow_mut().push_back(None);
+        }
+    }
+
+    /// Polls one task taken from the run queue (whose reference it releases).
+    fn run_task(&self, task: RawTask) {
+        match task.take_notified() {
+            Next::Poll => {
+                let done = match self.slow_poll {
+                    None => task.poll(),
+                    Some(_) => {
+                        let start = std::time::Instant::now();
+                        let done = task.poll();
+                        self.check_slow_poll(start, || format!("task '{}'", self.task_name(&task)));
+                        done
                     }
-                }
-                Next::Cancel => {
-                    task.cancel();
+                };
+                if done {
                     self.finish(&task);
                 }
-                Next::Skip => {}
             }
-            // `task` (the queue's reference) is released here.
+            Next::Cancel => {
+                task.cancel();
+                self.finish(&task);
+            }
+            Next::Skip => {}
+        }
+    }
+
+    /// asyncio's debug-mode warning: one poll held the thread longer than the threshold.
+    fn check_slow_poll(&self, start: std::time::Instant, what: impl FnOnce() -> String) {
+        let took = start.elapsed();
+        if let Some(limit) = self.slow_poll.filter(|limit| took > *limit) {
+            eprintln!(
+                "solio: {} blocked the runtime for {:.1?} in one poll (slow_poll_threshold {:?}); \
+                 move blocking work to solio::task::spawn_blocking",
+                what(),
+                took,
+                limit
+            );
+        }
+    }
+
+    /// The name given at spawn, or `task-<id>`.
+    fn task_name(&self, task: &RawTask) -> String {
+        let id = task.header().id;
+        match self.names.borrow().get(&id) {
+            Some(name) => name.to_string(),
+            None => format!("task-{id}"),
         }
     }
 
     /// Bookkeeping once a task's future is gone: leave the table, wake the joiner.
     fn finish(&self, task: &RawTask) {
+        if !self.names.borrow().is_empty() {
+            self.names.borrow_mut().remove(&task.header().id);
+        }
         let table_ref = self.owned.borrow_mut().remove(task.owned_key());
         task.complete();
         drop(table_ref);
@@ -204,11 +276,9 @@ impl Core {
         if !self.shared.has_remote.swap(false, Ordering::Acquire) {
             return;
         }
-        let tasks = {
-            let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
-            std::mem::take(&mut remote.queue)
-        };
-        self.run_queue.borrow_mut().extend(tasks);
+        // Drain in place so both buffers keep their capacity: a remote wake allocates nothing once warm.
+        let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
+        self.run_queue.borrow_mut().extend(remote.queue.drain(..).map(Some));
     }
 
     /// Polls I/O and fires timers; parks when `busy()` says there is nothing to run.
@@ -248,16 +318,11 @@ impl Core {
     }
 
     fn fire_timers(&self) {
-        let mut fired = self.fired.take();
-        {
-            let mut wheel = self.time.wheel.borrow_mut();
-            if !wheel.has_pending() {
-                drop(wheel);
-                self.fired.replace(fired);
-                return;
-            }
-            wheel.advance(self.time.now_tick(), &mut fired);
+        if !self.time.wheel.borrow().has_pending() {
+            return;
         }
+        let mut fired = self.fired.take();
+        self.time.wheel.borrow_mut().advance(self.time.now_tick(), &mut fired);
         // Wake with no borrow held: a foreign waker may run arbitrary code.
         for waker in fired.drain(..) {
             waker.wake();
@@ -287,6 +352,7 @@ impl Core {
             std::mem::take(&mut remote.queue)
         };
         drop(remote);
+        self.names.borrow_mut().clear();
         let queued = std::mem::take(&mut *self.run_queue.borrow_mut());
         drop(queued);
         drop(self.fired.take());
@@ -315,7 +381,14 @@ impl Wake for MainWaker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        if !self.woken.swap(true, Ordering::AcqRel) && !self.shared.is_current() {
+        let local = context::with_current(|core| {
+            let mine = Arc::ptr_eq(&core.shared, &self.shared);
+            if mine {
+                core.queue_main();
+            }
+            mine
+        });
+        if local != Some(true) && !self.woken.swap(true, Ordering::AcqRel) {
             self.shared.unpark_runtime();
         }
     }

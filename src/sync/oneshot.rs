@@ -23,7 +23,8 @@ use std::task::{Context, Poll, Waker};
 /// });
 /// ```
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
-    let inner = Rc::new(RefCell::new(Inner { value: None, waker: None, sender_gone: false, receiver_gone: false }));
+    let inner =
+        Rc::new(RefCell::new(Inner { value: None, waker: None, sender_gone: false, receiver_gone: false }));
     (Sender { inner: inner.clone() }, Receiver { inner })
 }
 

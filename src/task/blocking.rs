@@ -90,13 +90,14 @@ where
     core.time.inhibit_auto_advance(1);
     let wait = WaitJob { slot: slot.clone(), _inhibit: Inhibit(core.clone()) };
     core.blocking.submit(Box::new(move || run_job(&slot, f)));
-    core.spawn(async move {
+    let task = async move {
         match wait.await {
             Ok(value) => value,
             // Re-raised in the task, whose `JoinHandle` then reports it as a panic with this payload.
             Err(payload) => panic::resume_unwind(payload),
         }
-    })
+    };
+    core.spawn(task, None)
 }
 
 /// The body of a job on a pool thread.

@@ -10,6 +10,9 @@ use std::task::{Context, Poll};
 use super::raw::{Panic, RawTask};
 use crate::runtime::scheduler;
 
+/// `!Send` marker: the output and the join waker are read on the runtime thread only.
+type OutputOnThisThread<T> = (fn() -> T, *const ());
+
 /// An owned permission to await a spawned task's output: asyncio's `Task` object.
 ///
 /// Awaiting it gives `Ok(output)`, or a [`JoinError`] if the task panicked or was aborted.
@@ -33,8 +36,7 @@ use crate::runtime::scheduler;
 #[must_use = "dropping a JoinHandle detaches the task: it keeps running and its output is dropped"]
 pub struct JoinHandle<T> {
     raw: RawTask,
-    // `!Send`: the output and the join waker are read on the runtime thread only.
-    _marker: PhantomData<(fn() -> T, *const ())>,
+    _marker: PhantomData<OutputOnThisThread<T>>,
 }
 
 impl<T> JoinHandle<T> {
@@ -134,10 +136,7 @@ impl<T> Drop for JoinHandle<T> {
 
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JoinHandle")
-            .field("id", &self.id())
-            .field("finished", &self.is_finished())
-            .finish()
+        f.debug_struct("JoinHandle").field("id", &self.id()).field("finished", &self.is_finished()).finish()
     }
 }
 

@@ -66,6 +66,60 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    context::with_current(|core| core.spawn(future))
-        .unwrap_or_else(|| panic!("solio::spawn called outside a solio runtime: call it from a future run by solio::run or Runtime::block_on"))
+    spawn_named(future, None)
+}
+
+#[track_caller]
+fn spawn_named<F>(future: F, name: Option<&str>) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    context::with_current(|core| core.spawn(future, name)).unwrap_or_else(|| {
+        panic!(
+            "solio::spawn called outside a solio runtime: call it from a future run by solio::run or \
+             Runtime::block_on"
+        )
+    })
+}
+
+/// Spawns a task with options: a name, used by the runtime's diagnostics (see
+/// [`Builder::slow_poll_threshold`](crate::runtime::Builder::slow_poll_threshold)).
+///
+/// # Examples
+/// ```
+/// solio::run(async {
+///     let h = solio::task::Builder::new().name("fetch-users").spawn(async { 3 });
+///     assert_eq!(h.await.unwrap(), 3);
+/// });
+/// ```
+#[derive(Debug, Default, Clone, Copy)]
+#[must_use = "a task::Builder does nothing until `spawn` is called"]
+pub struct Builder<'a> {
+    name: Option<&'a str>,
+}
+
+impl<'a> Builder<'a> {
+    /// A builder with no options set.
+    pub fn new() -> Builder<'a> {
+        Builder { name: None }
+    }
+
+    /// Names the task (unnamed tasks are called `task-<id>`).
+    pub fn name(self, name: &'a str) -> Builder<'a> {
+        Builder { name: Some(name) }
+    }
+
+    /// Spawns `future` with these options, like [`spawn`].
+    ///
+    /// # Panics
+    /// When called outside a solio runtime.
+    #[track_caller]
+    pub fn spawn<F>(self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        spawn_named(future, self.name)
+    }
 }

@@ -94,7 +94,7 @@ impl RawTask {
     {
         let cell = Box::new(TaskCell {
             header: Header {
-                state: AtomicUsize::new(NOTIFIED | 3 * REF_ONE),
+                state: AtomicUsize::new(NOTIFIED | (3 * REF_ONE)),
                 vtable: &Vtable {
                     poll: poll::<F>,
                     cancel: cancel::<F>,

@@ -40,8 +40,8 @@ use crate::runtime::scheduler::Core;
 #[track_caller]
 pub fn sleep(duration: Duration) -> Sleep {
     let core = current_core("sleep");
-    let deadline = Instant::from_std(core.time.now()).saturating_add(duration);
-    Sleep::with_core(core, deadline)
+    let now = Instant::from_std(core.time.now());
+    Sleep::with_core(core, now.saturating_add(duration), now)
 }
 
 /// Waits until `deadline` on the runtime's clock; a deadline in the past completes after one yield.
@@ -63,7 +63,9 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// ```
 #[track_caller]
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep::with_core(current_core("sleep_until"), deadline)
+    let core = current_core("sleep_until");
+    let now = Instant::from_std(core.time.now());
+    Sleep::with_core(core, deadline, now)
 }
 
 #[track_caller]
@@ -84,12 +86,16 @@ pub struct Sleep {
     deadline: Instant,
     core: Rc<Core>,
     entry: Option<TimerKey>,
+    /// The deadline had passed when the sleep was made (or reset): the first poll only yields.
+    due: bool,
     done: bool,
 }
 
 impl Sleep {
-    fn with_core(core: Rc<Core>, deadline: Instant) -> Sleep {
-        Sleep { deadline, core, entry: None, done: false }
+    /// `now` is the clock reading the caller already made, so that creating and polling a sleep reads
+    /// the clock once in all.
+    fn with_core(core: Rc<Core>, deadline: Instant, now: Instant) -> Sleep {
+        Sleep { deadline, core, entry: None, due: deadline <= now, done: false }
     }
 
     /// The instant at which the sleep completes.
@@ -143,6 +149,9 @@ impl Sleep {
     pub fn reset(&mut self, deadline: Instant) {
         self.deadline = deadline;
         self.done = false;
+        // Whether the new deadline already passed is left to the wheel (a past tick fires at the next
+        // turn); keep `due` only for an unregistered sleep whose deadline moved earlier.
+        self.due = self.entry.is_none() && deadline <= Instant::from_std(self.core.time.now());
         if let Some(key) = self.entry {
             let tick = self.core.time.deadline_tick(deadline.into_std());
             self.core.time.wheel.borrow_mut().reset(key, tick);
@@ -170,9 +179,15 @@ impl Future for Sleep {
                 wheel.set_waker(key, cx.waker());
                 Poll::Pending
             }
+            None if this.due => {
+                // Already due when made: yield once (like `asyncio.sleep(0)`) without touching the
+                // wheel or the clock. A sleep that fell due later goes through the wheel, which fires
+                // past ticks at the scheduler's next turn.
+                this.done = true;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
             None => {
-                // Even a deadline already past goes through the wheel: it fires at the scheduler's next
-                // turn, so a sleep always yields once.
                 let tick = this.core.time.deadline_tick(this.deadline.into_std());
                 this.entry = Some(wheel.insert(tick, cx.waker().clone()));
                 Poll::Pending

@@ -23,7 +23,8 @@
 //! shares the digits above `L` with `elapsed` and its slot lies strictly ahead of `elapsed`'s: the lowest
 //! occupied slot of the lowest occupied level is always the next thing to do. When `elapsed` reaches a
 //! slot of level `L > 0`, its entries *cascade*: they are re-inserted relative to the new `elapsed` and
-//! land on a lower level, so an entry moves at most 5 times in its life.
+//! land on a lower level, so an entry moves at most 5 times per `insert` or `reset` (plus once out
+//! of the parked list, below).
 //!
 //! Deadlines beyond the top level's current 2^36-tick block (further than ~2.2 years, up to
 //! `u64::MAX`) are *parked* in one list beside the top level, with a lower bound of the earliest block
@@ -112,10 +113,7 @@ struct List {
 
 impl List {
     /// The empty list.
-    const EMPTY: List = List {
-        head: NIL,
-        tail: NIL,
-    };
+    const EMPTY: List = List { head: NIL, tail: NIL };
 }
 
 /// A hierarchical timer wheel of 6 levels × 64 slots with 1 ms ticks (see the module docs).
@@ -158,6 +156,7 @@ impl Wheel {
     }
 
     /// The tick the wheel has been advanced to.
+    #[cfg(test)]
     pub(crate) fn elapsed(&self) -> u64 {
         self.elapsed
     }
@@ -168,6 +167,7 @@ impl Wheel {
     }
 
     /// True if no entry is stored.
+    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -233,7 +233,8 @@ impl Wheel {
         self.entries.remove(key.0);
     }
 
-    /// Moves the entry, pending or fired, to `deadline` with `waker`. O(1).
+    /// Moves the entry, pending or fired, to `deadline`, keeping its waker (an entry that already fired
+    /// has none until [`set_waker`](Self::set_waker) gives it one). O(1).
     ///
     /// It becomes pending again and is ordered as if inserted now: among equal deadlines it fires after
     /// the entries inserted or reset before this call.
@@ -282,7 +283,7 @@ impl Wheel {
             if tick > now {
                 break;
             }
-            debug_assert!(tick >= self.elapsed, "the wheel never goes back in time");
+            debug_assert!(tick > self.elapsed, "each step moves the wheel forward");
             self.elapsed = tick;
             self.drain(list, now, &mut batch);
         }
@@ -294,7 +295,7 @@ impl Wheel {
             batch.sort_unstable();
         }
         for &(_, _, index) in &batch {
-            // An entry reset after it fired has no waker until it is polled again.
+            // An entry reset after it fired keeps no waker until it is polled again.
             if let Some(waker) = self.entries[index].waker.take() {
                 fired.push(waker);
             }
@@ -359,7 +360,7 @@ impl Wheel {
                 let block_start = deadline & !((1u64 << RANGE_BITS) - 1);
                 // An empty parked list's floor is meaningless (e.g. left by entries removed long ago,
                 // or by the scan that is re-parking this entry): start afresh.
-                if block_start < self.parked_floor {
+                if self.lists[PARKED].head == NIL || block_start < self.parked_floor {
                     self.parked_floor = block_start;
                 }
                 PARKED
@@ -388,9 +389,7 @@ impl Wheel {
 
     /// Takes entry `index` out of its list, if it is in one (a fired entry is not).
     fn unlink(&mut self, index: usize) {
-        let Entry {
-            list, prev, next, ..
-        } = self.entries[index];
+        let Entry { list, prev, next, .. } = self.entries[index];
         if list == FIRED {
             return;
         }
