@@ -1,7 +1,7 @@
 //! Whole-file helpers that run on the blocking pool (what `aiofiles` gives asyncio).
 //!
 //! Each function copies its arguments, runs the matching `std::fs` call through
-//! [`spawn_blocking`](crate::task::spawn_blocking) and returns its result, so the runtime's thread never
+//! [`spawn_blocking`] and returns its result, so the runtime's thread never
 //! waits on the disk. Every failure is an [`io::Error`]: the OS error of the call, or `Other` if the job
 //! could not complete (the runtime is shutting down). An operation whose future is dropped still runs to
 //! completion on its pool thread (a file write is not undone), like asyncio's `to_thread`.
