@@ -248,8 +248,11 @@ fn benches() {
 
 /// `NET_BENCH_ROUND_TRIPS=<n> NET_BENCH_RUNTIME=<solio|tokio>` skips criterion and runs exactly `n` round
 /// trips of 64 B on one connection, for counting system calls: run it under `strace -c -f` with `n` and
-/// with 0, and divide the difference by `n`.
+/// with 0, and divide the difference by `n`. With `NET_BENCH_CONNECT=1`, `n` connect+accept pairs instead.
 fn count_mode(rounds: usize, runtime: &str) {
+    if std::env::var_os("NET_BENCH_CONNECT").is_some() {
+        return count_connects(rounds, runtime);
+    }
     let msg = [7u8; 64];
     let mut back = [0u8; 64];
     match runtime {
@@ -269,6 +272,32 @@ fn count_mode(rounds: usize, runtime: &str) {
                 for _ in 0..rounds {
                     s.write_all(&msg).await.unwrap();
                     s.read_exact(&mut back).await.unwrap();
+                }
+            })
+        }
+        other => panic!("NET_BENCH_RUNTIME must be solio or tokio, not {other:?}"),
+    }
+}
+
+/// Like [`count_mode`], for `n` connect+accept pairs (`NET_BENCH_CONNECT=1`).
+fn count_connects(n: usize, runtime: &str) {
+    match runtime {
+        "solio" => solio::run(async {
+            let listener = solio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            for _ in 0..n {
+                let (c, a) =
+                    futures_lite::future::zip(solio::net::TcpStream::connect(addr), listener.accept()).await;
+                drop((c.unwrap(), a.unwrap()));
+            }
+        }),
+        "tokio" => {
+            tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let addr = listener.local_addr().unwrap();
+                for _ in 0..n {
+                    let (c, a) = tokio::join!(tokio::net::TcpStream::connect(addr), listener.accept());
+                    drop((c.unwrap(), a.unwrap()));
                 }
             })
         }
