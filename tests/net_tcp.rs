@@ -393,3 +393,47 @@ fn a_listener_can_be_shared_by_several_acceptors() {
         assert_eq!(clients.len(), 4);
     });
 }
+
+#[test]
+fn a_flooded_socket_does_not_starve_other_tasks() {
+    use std::io::Write;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    solio::run(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        // A peer on another thread writes as fast as it can until told to stop.
+        let flooder = std::thread::spawn({
+            let stop = stop.clone();
+            move || {
+                let mut s = std::net::TcpStream::connect(addr).unwrap();
+                let chunk = [1u8; 64 * 1024];
+                while !stop.load(Ordering::Relaxed) {
+                    if s.write_all(&chunk).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        let (mut stream, _) = listener.accept().await.unwrap();
+        // Small reads always fill the buffer, so the socket never looks drained: without a budget this
+        // task would never return `Pending`.
+        let reader = solio::spawn(async move {
+            let mut buf = [0; 16];
+            let mut total = 0u64;
+            while let Ok(n @ 1..) = stream.read(&mut buf).await {
+                total += n as u64;
+            }
+            total
+        });
+        let start = std::time::Instant::now();
+        sleep(Duration::from_millis(20)).await;
+        assert!(start.elapsed() < Duration::from_secs(5), "the timer was starved");
+        stop.store(true, Ordering::Relaxed);
+        reader.abort();
+        let _ = reader.await;
+        flooder.join().unwrap();
+    });
+}

@@ -87,7 +87,7 @@ fn the_thread_limit_holds_and_queued_jobs_run_in_order() {
 
 #[test]
 fn idle_threads_retire_after_the_keep_alive() {
-    let rt = solio::Runtime::builder().thread_keep_alive(Duration::from_millis(30)).build().unwrap();
+    let rt = solio::Runtime::builder().thread_keep_alive(Duration::from_millis(300)).build().unwrap();
     rt.block_on(async {
         let hs: Vec<_> =
             (0..4).map(|_| spawn_blocking(|| std::thread::sleep(Duration::from_millis(5)))).collect();

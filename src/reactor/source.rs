@@ -82,6 +82,7 @@ impl<S: Source> IoSource<S> {
     }
 
     /// Runs `op` while `dir` is ready; on `WouldBlock` clears the readiness and waits for the next edge.
+    /// Yields instead when the turn's I/O budget is spent (see `BUDGET`).
     pub(crate) fn poll_io<R>(
         &self,
         dir: Direction,
@@ -90,6 +91,11 @@ impl<S: Source> IoSource<S> {
     ) -> Poll<io::Result<R>> {
         loop {
             ready!(self.poll_ready(dir, cx));
+            if !self.core.reactor.take_budget() {
+                // Yield to the other tasks and the reactor; the task runs again next turn.
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
             match op(&self.io) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_ready(dir),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
