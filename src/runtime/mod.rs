@@ -19,9 +19,17 @@ pub const DEFAULT_EVENT_INTERVAL: usize = 61;
 /// Runs `future` to completion on a new runtime, then drops every task still pending (asyncio's
 /// `asyncio.run`).
 ///
+/// # The `SOLIO_CLOCK` environment variable
+/// When `SOLIO_CLOCK=paused` is set, `run` builds its runtime with the
+/// [paused clock](Builder::paused_clock): a whole program that sleeps for minutes then runs in
+/// milliseconds, with the same output, which is how the test suite checks the examples. Any other
+/// value is an error (a panic naming it), so a typo does not go unnoticed. Runtimes made with
+/// [`Builder`] ignore the variable.
+///
 /// # Panics
-/// If the runtime cannot be created (the OS refuses an epoll instance or an eventfd), if called from
-/// inside a running runtime, or if `future` panics.
+/// If the runtime cannot be created (the OS refuses an epoll instance or an eventfd), if `SOLIO_CLOCK`
+/// holds anything but `paused` or `real`, if called from inside a running runtime, or if `future`
+/// panics.
 ///
 /// # Examples
 /// ```
@@ -35,7 +43,16 @@ pub const DEFAULT_EVENT_INTERVAL: usize = 61;
 /// ```
 #[track_caller]
 pub fn run<F: Future>(future: F) -> F::Output {
-    let rt = match Runtime::new() {
+    let mut builder = Builder::new();
+    match std::env::var_os("SOLIO_CLOCK") {
+        None => {}
+        Some(v) if v == "paused" => {
+            builder.paused_clock(true);
+        }
+        Some(v) if v == "real" => {}
+        Some(v) => panic!("solio::run: SOLIO_CLOCK must be `paused` or `real`, got {v:?}"),
+    }
+    let rt = match builder.build() {
         Ok(rt) => rt,
         Err(e) => panic!("solio::run: failed to create the runtime: {e}"),
     };
