@@ -2,6 +2,8 @@
 //!
 //! Each test measures the CPU time of the runtime's thread (`CLOCK_THREAD_CPUTIME_ID`) across an idle
 //! stretch of about 200 ms and asserts it stays well under 20 ms (it is typically tens of microseconds).
+//! Under valgrind, whose instrumentation costs CPU of its own, the bound is a quarter of the idle time:
+//! still far below the whole stretch a spinning runtime would burn.
 
 use std::time::Duration;
 
@@ -14,7 +16,11 @@ fn thread_cpu() -> Duration {
     Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
 }
 
-const LIMIT: Duration = Duration::from_millis(20);
+/// The most CPU an idle stretch of `wall` may use.
+fn limit(wall: Duration) -> Duration {
+    let under_valgrind = std::env::var("LD_PRELOAD").is_ok_and(|p| p.contains("valgrind"));
+    if under_valgrind { wall / 4 } else { Duration::from_millis(20) }
+}
 
 #[test]
 fn idle_with_open_sockets_and_a_timer() {
@@ -43,7 +49,7 @@ fn idle_with_open_sockets_and_a_timer() {
         let (wall, cpu) = (start.elapsed(), thread_cpu() - before);
         println!("idle {wall:?} with 5 sockets waited on: {cpu:?} of CPU");
         assert!(wall >= Duration::from_millis(200));
-        assert!(cpu < LIMIT, "the runtime spun: {cpu:?} of CPU in {wall:?}");
+        assert!(cpu < limit(wall), "the runtime spun: {cpu:?} of CPU in {wall:?}");
         for w in waiting {
             w.abort();
         }
@@ -66,7 +72,7 @@ fn idle_without_timers_parks_until_io() {
         let (wall, cpu) = (start.elapsed(), thread_cpu() - before);
         println!("parked {wall:?} on an accept: {cpu:?} of CPU");
         assert!(wall >= Duration::from_millis(150));
-        assert!(cpu < LIMIT, "the runtime spun: {cpu:?} of CPU in {wall:?}");
+        assert!(cpu < limit(wall), "the runtime spun: {cpu:?} of CPU in {wall:?}");
         drop(peer.join().unwrap());
     });
 }
@@ -83,6 +89,6 @@ fn paused_clock_waiting_for_a_blocking_job_does_not_spin() {
         solio::time::timeout(Duration::from_millis(10), job).await.unwrap().unwrap();
         let (wall, cpu) = (start.elapsed(), thread_cpu() - before);
         println!("paused clock, waited {wall:?} for a blocking job: {cpu:?} of CPU");
-        assert!(cpu < LIMIT, "the runtime spun: {cpu:?} of CPU in {wall:?}");
+        assert!(cpu < limit(wall), "the runtime spun: {cpu:?} of CPU in {wall:?}");
     });
 }
