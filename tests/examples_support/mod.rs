@@ -19,6 +19,17 @@ pub fn example_path(name: &str) -> PathBuf {
 pub fn run_example_output(name: &str, args: &[&str]) -> Output {
     let path = example_path(name);
     assert!(path.exists(), "example binary {} missing: run `cargo test`, which builds it", path.display());
+    // `cargo test --test <file>` alone does not rebuild examples: refuse to test a stale binary.
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(format!("{name}.rs"));
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if let (Some(src), Some(bin)) = (modified(&source), modified(&path)) {
+        assert!(
+            bin >= src,
+            "example binary {} is older than {}: run `cargo build --examples` (or plain `cargo test`)",
+            path.display(),
+            source.display()
+        );
+    }
     let mut child = Command::new(&path)
         .args(args)
         .env("SOLIO_CLOCK", "paused")
