@@ -31,6 +31,8 @@
 //! ```
 
 mod combinators;
+pub mod fs;
+pub mod net;
 mod reactor;
 pub mod runtime;
 pub mod stream;

@@ -19,9 +19,17 @@ pub const DEFAULT_EVENT_INTERVAL: usize = 61;
 /// Runs `future` to completion on a new runtime, then drops every task still pending (asyncio's
 /// `asyncio.run`).
 ///
+/// # The `SOLIO_CLOCK` environment variable
+/// When `SOLIO_CLOCK=paused` is set, `run` builds its runtime with the
+/// [paused clock](Builder::paused_clock): a whole program that sleeps for minutes then runs in
+/// milliseconds, with the same output, which is how the test suite checks the examples. Any other
+/// value is an error (a panic naming it), so a typo does not go unnoticed. Runtimes made with
+/// [`Builder`] ignore the variable.
+///
 /// # Panics
-/// If the runtime cannot be created (the OS refuses an epoll instance or an eventfd), if called from
-/// inside a running runtime, or if `future` panics.
+/// If the runtime cannot be created (the OS refuses an epoll instance or an eventfd), if `SOLIO_CLOCK`
+/// holds anything but `paused` or `real`, if called from inside a running runtime, or if `future`
+/// panics.
 ///
 /// # Examples
 /// ```
@@ -35,7 +43,16 @@ pub const DEFAULT_EVENT_INTERVAL: usize = 61;
 /// ```
 #[track_caller]
 pub fn run<F: Future>(future: F) -> F::Output {
-    let rt = match Runtime::new() {
+    let mut builder = Builder::new();
+    match std::env::var_os("SOLIO_CLOCK") {
+        None => {}
+        Some(v) if v == "paused" => {
+            builder.paused_clock(true);
+        }
+        Some(v) if v == "real" => {}
+        Some(v) => panic!("solio::run: SOLIO_CLOCK must be `paused` or `real`, got {v:?}"),
+    }
+    let rt = match builder.build() {
         Ok(rt) => rt,
         Err(e) => panic!("solio::run: failed to create the runtime: {e}"),
     };
@@ -114,6 +131,7 @@ impl Runtime {
             tasks: self.core.num_tasks(),
             timers: self.core.time.wheel.borrow().len(),
             io_sources: self.core.reactor.num_sources(),
+            blocking_threads: self.core.blocking.num_threads(),
         }
     }
 }
@@ -140,6 +158,8 @@ pub struct RuntimeMetrics {
     pub timers: usize,
     /// I/O sources registered with the reactor.
     pub io_sources: usize,
+    /// Threads alive in the blocking pool (see [`spawn_blocking`](crate::task::spawn_blocking)).
+    pub blocking_threads: usize,
 }
 
 /// Chooses a runtime's settings.
@@ -173,7 +193,13 @@ impl Builder {
     /// The default settings: real clock, event interval of [`DEFAULT_EVENT_INTERVAL`].
     pub fn new() -> Builder {
         Builder {
-            config: Config { event_interval: DEFAULT_EVENT_INTERVAL, paused_clock: false, slow_poll: None },
+            config: Config {
+                event_interval: DEFAULT_EVENT_INTERVAL,
+                paused_clock: false,
+                slow_poll: None,
+                max_blocking_threads: crate::task::DEFAULT_MAX_BLOCKING_THREADS,
+                thread_keep_alive: crate::task::DEFAULT_THREAD_KEEP_ALIVE,
+            },
         }
     }
 
@@ -195,6 +221,51 @@ impl Builder {
     pub fn event_interval(&mut self, n: usize) -> &mut Builder {
         assert!(n > 0, "Builder::event_interval must be at least 1");
         self.config.event_interval = n;
+        self
+    }
+
+    /// The most threads the blocking pool of [`spawn_blocking`](crate::task::spawn_blocking) (and of
+    /// [`fs`](crate::fs) and host-name lookups) runs at once (default
+    /// [`DEFAULT_MAX_BLOCKING_THREADS`](crate::task::DEFAULT_MAX_BLOCKING_THREADS)). Threads start only
+    /// when a job finds none idle; jobs beyond the limit wait in a FIFO queue.
+    ///
+    /// # Panics
+    /// If `n` is 0.
+    ///
+    /// # Examples
+    /// ```
+    /// let rt = solio::Runtime::builder().max_blocking_threads(2).build().unwrap();
+    /// let out = rt.block_on(async {
+    ///     let jobs: Vec<_> = (0..4).map(|i| solio::task::spawn_blocking(move || i * 10)).collect();
+    ///     let mut out = Vec::new();
+    ///     for job in jobs {
+    ///         out.push(job.await.unwrap());
+    ///     }
+    ///     out
+    /// });
+    /// assert_eq!(out, [0, 10, 20, 30]);
+    /// assert!(rt.metrics().blocking_threads <= 2);
+    /// ```
+    pub fn max_blocking_threads(&mut self, n: usize) -> &mut Builder {
+        assert!(n > 0, "Builder::max_blocking_threads must be at least 1");
+        self.config.max_blocking_threads = n;
+        self
+    }
+
+    /// How long a blocking-pool thread waits for a new job before it exits (default
+    /// [`DEFAULT_THREAD_KEEP_ALIVE`](crate::task::DEFAULT_THREAD_KEEP_ALIVE), 10 s).
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = solio::Runtime::builder().thread_keep_alive(Duration::from_millis(10)).build().unwrap();
+    /// rt.block_on(async { solio::task::spawn_blocking(|| ()).await.unwrap() });
+    /// std::thread::sleep(Duration::from_millis(500));
+    /// assert_eq!(rt.metrics().blocking_threads, 0);
+    /// ```
+    pub fn thread_keep_alive(&mut self, keep_alive: Duration) -> &mut Builder {
+        self.config.thread_keep_alive = keep_alive;
         self
     }
 

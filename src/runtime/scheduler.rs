@@ -20,6 +20,7 @@ use slab::Slab;
 use super::context;
 use crate::reactor::Reactor;
 use crate::task::JoinHandle;
+use crate::task::blocking::BlockingPool;
 use crate::task::raw::{Next, RawTask};
 use crate::time::driver::Driver;
 
@@ -85,6 +86,8 @@ pub(crate) fn schedule(task: RawTask) {
 pub(crate) struct Config {
     pub(crate) event_interval: usize,
     pub(crate) paused_clock: bool,
+    pub(crate) max_blocking_threads: usize,
+    pub(crate) thread_keep_alive: Duration,
     /// Warn when one poll takes longer than this (`Builder::slow_poll_threshold`).
     pub(crate) slow_poll: Option<Duration>,
 }
@@ -108,6 +111,8 @@ pub(crate) struct Core {
     pub(crate) reactor: Reactor,
     /// Reused buffer of timer wakers fired in one go.
     fired: RefCell<Vec<Waker>>,
+    /// Threads for `spawn_blocking`.
+    pub(crate) blocking: BlockingPool,
     /// Wakes the future passed to `block_on`.
     main: Arc<MainWaker>,
     main_waker: Waker,
@@ -136,6 +141,7 @@ impl Core {
             time: Driver::new(config.paused_clock),
             reactor,
             fired: RefCell::new(Vec::new()),
+            blocking: BlockingPool::new(config.max_blocking_threads, config.thread_keep_alive),
         })
     }
 
@@ -302,7 +308,10 @@ impl Core {
                 }
             }
         } else {
-            self.reactor.poll(self.time.park_timeout());
+            // A paused clock held back by a blocking job does not move: no timer can fall due, so wait
+            // for the job's (or an I/O) wakeup instead of a real-time timeout that may already be past.
+            let timeout = if self.time.is_paused() { None } else { self.time.park_timeout() };
+            self.reactor.poll(timeout);
             self.fire_timers();
         }
         self.drain_remote();
@@ -347,6 +356,8 @@ impl Core {
         let queued = std::mem::take(&mut *self.run_queue.borrow_mut());
         drop(queued);
         drop(self.fired.take());
+        // After the tasks: jobs not started are dropped, running ones detached (never waited for).
+        self.blocking.shutdown();
     }
 }
 

@@ -1,0 +1,79 @@
+//! Runs the example programs as the test suite sees them: as child processes, on the paused clock
+//! (`SOLIO_CLOCK=paused`), so lessons that sleep for seconds finish in milliseconds with the same output.
+#![allow(dead_code)] // each test binary uses its own subset
+#![allow(unreachable_pub)] // `pub` so every test binary can use them; nothing is exported
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Where cargo put the example binaries (`cargo test` builds every example first).
+pub fn example_path(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
+    profile_dir.join("examples").join(name)
+}
+
+/// Runs example `name` with `args` on the paused clock; fails the test if it takes more than 60 s of
+/// real time or exits with an error. Returns its whole output.
+pub fn run_example_output(name: &str, args: &[&str]) -> Output {
+    let path = example_path(name);
+    assert!(path.exists(), "example binary {} missing: run `cargo test`, which builds it", path.display());
+    // `cargo test --test <file>` alone does not rebuild examples: refuse to test a stale binary.
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(format!("{name}.rs"));
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if let (Some(src), Some(bin)) = (modified(&source), modified(&path)) {
+        assert!(
+            bin >= src,
+            "example binary {} is older than {}: run `cargo build --examples` (or plain `cargo test`)",
+            path.display(),
+            source.display()
+        );
+    }
+    let mut child = Command::new(&path)
+        .args(args)
+        .env("SOLIO_CLOCK", "paused")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn example");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("output");
+            panic!(
+                "example {name} did not finish within 60 s\nstdout:\n{}\nstderr:\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// Runs example `name` and returns its standard output, line by line; panics (showing stderr) if it
+/// failed.
+pub fn run_example(name: &str, args: &[&str]) -> Vec<String> {
+    let out = run_example_output(name, args);
+    assert!(
+        out.status.success(),
+        "example {name} failed ({})\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output").lines().map(str::to_owned).collect()
+}
+
+/// Asserts the output equals `expected`, line by line, with a readable diff on failure.
+pub fn assert_lines(actual: &[String], expected: &[&str]) {
+    for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
+        assert_eq!(a, e, "line {} differs\nwhole output:\n{}", i + 1, actual.join("\n"));
+    }
+    assert_eq!(actual.len(), expected.len(), "line count differs\nwhole output:\n{}", actual.join("\n"));
+}
