@@ -1,5 +1,6 @@
-//! asyncio's combinators: [`gather`], [`gather!`](crate::gather!), [`try_gather`], [`wait`],
-//! [`wait_timeout`] and [`as_completed`], all re-exported at the crate root.
+//! asyncio's combinators: [`gather`](gather()), [`gather!`](crate::gather!), [`try_gather`],
+//! [`wait`](wait()), [`wait_timeout`] and [`as_completed`](as_completed()), all re-exported at the crate
+//! root.
 //!
 //! `gather`, `try_gather` and `as_completed` run many futures *inside the calling task*, like
 //! `asyncio.gather` runs coroutines without the caller creating tasks; `wait` works on spawned tasks'

@@ -1,6 +1,6 @@
 //! Async generators: streams written as `async` code that yields (asyncio's `async def` with `yield`).
 //!
-//! A stream here is a [`futures_core::Stream`], the `async for` of Rust. [`generate`] builds one from an
+//! A stream here is a [`futures_core::Stream`], the `async for` of Rust. [`generate`](generate()) builds one from an
 //! async closure that receives a [`Co`] and calls [`Co::yield_`]; [`try_generate`] is the fallible
 //! variant whose body may use `?`. Iterate with [`futures_lite::StreamExt`](https://docs.rs/futures-lite):
 //!

@@ -429,8 +429,14 @@ unsafe fn release(header: NonNull<Header>) {
     unsafe { free(header) };
 }
 
+/// The child wakers' vtable. Each function receives the data pointer of a waker made by
+/// [`WakerSet::child`] (or cloned from one): a pointer to a node, derived from the allocation's pointer.
 static VTABLE: RawWakerVTable = RawWakerVTable::new(clone_waker, wake, wake_by_ref, drop_waker);
 
+/// Takes one more reference for the new waker.
+///
+/// # Safety
+/// `data` is the node pointer of a live waker of ours.
 unsafe fn clone_waker(data: *const ()) -> RawWaker {
     let node = data as *mut Node;
     // SAFETY: `data` is the node pointer of a live waker of ours (never null), which keeps the set alive.
@@ -444,6 +450,10 @@ unsafe fn clone_waker(data: *const ()) -> RawWaker {
     RawWaker::new(data, &VTABLE)
 }
 
+/// Wakes the child, then releases the waker's reference.
+///
+/// # Safety
+/// `data` is the node pointer of a live waker of ours, whose reference this call consumes.
 unsafe fn wake(data: *const ()) {
     // SAFETY: waking by value is waking by reference, then dropping the waker.
     unsafe {
@@ -452,6 +462,10 @@ unsafe fn wake(data: *const ()) {
     }
 }
 
+/// Queues the child on the ready stack (once) and wakes the parent if the stack was empty.
+///
+/// # Safety
+/// `data` is the node pointer of a live waker of ours.
 unsafe fn wake_by_ref(data: *const ()) {
     // SAFETY: `data` is the node pointer of a live waker of ours, which keeps the set alive meanwhile.
     let node = unsafe { NonNull::new_unchecked(data as *mut Node) };
@@ -479,6 +493,10 @@ unsafe fn wake_by_ref(data: *const ()) {
     }
 }
 
+/// Releases the waker's reference.
+///
+/// # Safety
+/// `data` is the node pointer of a live waker of ours, whose reference this call consumes.
 unsafe fn drop_waker(data: *const ()) {
     // SAFETY: `data` is the node pointer of a live waker of ours, whose reference we now give up.
     unsafe { release(header_of(NonNull::new_unchecked(data as *mut Node))) };
