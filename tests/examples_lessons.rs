@@ -1,0 +1,221 @@
+//! The lessons of the asyncio tutorials (`examples/lesson_*.rs`): each runs on the paused clock and its
+//! output is checked line by line, content and order.
+
+mod examples_support;
+
+use examples_support::{assert_lines, run_example};
+
+/// Coroutine basics: define, run with `solio::run`, await; building a coroutine runs nothing.
+#[test]
+fn lesson_coroutines() {
+    let lines = run_example("lesson_coroutines", &[]);
+    assert_lines(
+        &lines,
+        &[
+            "Hello!",
+            "Start process...",
+            "Process finished!",
+            "Got: Result",
+            "Hello!",
+            "Hello!",
+            "Hello, Alice!",
+        ],
+    );
+}
+
+/// Sync vs async: 2 + 3 + 1 s take 6.0 s one after the other, 3.0 s with gather.
+#[test]
+fn lesson_sync_vs_async() {
+    let lines = run_example("lesson_sync_vs_async", &[]);
+    assert_lines(
+        &lines,
+        &[
+            "Fetching api/users...",
+            "Got api/users",
+            "Fetching api/posts...",
+            "Got api/posts",
+            "Fetching api/comments...",
+            "Got api/comments",
+            "Sync total: 6.0s",
+            "Fetching api/users...",
+            "Fetching api/posts...",
+            "Fetching api/comments...",
+            "Got api/comments",
+            "Got api/users",
+            "Got api/posts",
+            "Async total: 3.0s",
+        ],
+    );
+}
+
+/// gather: started in call order, finished in order of duration, results in call order, 3 s in all.
+#[test]
+fn lesson_gather() {
+    let lines = run_example("lesson_gather", &[]);
+    assert_lines(
+        &lines,
+        &[
+            "Start download file1.txt...",
+            "Start download file2.txt...",
+            "Start download file3.txt...",
+            "Finished download file3.txt",
+            "Finished download file1.txt",
+            "Finished download file2.txt",
+            "All results: [\"file1.txt downloaded\", \"file2.txt downloaded\", \"file3.txt downloaded\"]",
+            "Total time: 3.0 seconds (not 6 seconds)",
+        ],
+    );
+}
+
+/// create_task: a background task ticks at 0, 1 and 2 s and is cancelled at 3 s; tasks A and B awaited in turn.
+#[test]
+fn lesson_create_task() {
+    let lines = run_example("lesson_create_task", &[]);
+    assert_lines(
+        &lines,
+        &[
+            "Background task running...",
+            "Background task running...",
+            "Background task running...",
+            "Task cancelled",
+            "Tasks created",
+            "A starting",
+            "B starting",
+            "B done",
+            "A done",
+            "Results: A, B",
+        ],
+    );
+}
+
+/// The event loop: tasks A, B and C start together and complete after 2, 1 and 3 s.
+#[test]
+fn lesson_event_loop() {
+    let lines = run_example("lesson_event_loop", &[]);
+    assert_lines(
+        &lines,
+        &[
+            "Task A starting",
+            "Task B starting",
+            "Task C starting",
+            "Task B completed after 1s",
+            "Task A completed after 2s",
+            "Task C completed after 3s",
+            "All done: [\"A\", \"B\", \"C\"]",
+        ],
+    );
+}
+
+/// wait_for and the timeout scope: both give up after 2 s of a 10 s operation.
+#[test]
+fn lesson_timeout() {
+    let lines = run_example("lesson_timeout", &[]);
+    assert_lines(
+        &lines,
+        &[
+            "Operation timeout!",
+            "Starting slow operation inside the timeout scope",
+            "Timeout! (the scope was cancelled after 2.0s)",
+        ],
+    );
+}
+
+/// Async context manager: opened, queried, closed; and closed by its guard when the query fails.
+#[test]
+fn lesson_context_manager() {
+    let lines = run_example("lesson_context_manager", &[]);
+    assert_lines(
+        &lines,
+        &[
+            "Opening database connection...",
+            "Query result: [\"result1\", \"result2\"]",
+            "Closing database connection...",
+            "Opening database connection...",
+            "Closing database connection (dropped without close)...",
+            "Query failed: no such table: missing_table",
+        ],
+    );
+}
+
+/// Async iterator, async generator and async comprehensions.
+#[test]
+fn lesson_async_iter() {
+    let lines = run_example("lesson_async_iter", &[]);
+    assert_lines(
+        &lines,
+        &[
+            "Count: 1",
+            "Count: 2",
+            "Count: 3",
+            "Count: 4",
+            "Count: 5",
+            "Got: 0",
+            "Got: 1",
+            "Got: 2",
+            "Got: 3",
+            "Got: 4",
+            "Got: 5",
+            "Got: 6",
+            "Got: 7",
+            "Got: 8",
+            "Got: 9",
+            "Values: [0, 1, 2, 3, 4]",
+            "Even squares: [0, 4, 16, 36, 64]",
+        ],
+    );
+}
+
+/// Semaphore: 10 downloads in groups of three, 8 s, never more than 3 at once.
+#[test]
+fn lesson_semaphore() {
+    let lines = run_example("lesson_semaphore", &[]);
+    assert_lines(
+        &lines,
+        &[
+            "Downloading file_0.txt...",
+            "Downloading file_1.txt...",
+            "Downloading file_2.txt...",
+            "Finished file_0.txt",
+            "Finished file_1.txt",
+            "Finished file_2.txt",
+            "Downloading file_3.txt...",
+            "Downloading file_4.txt...",
+            "Downloading file_5.txt...",
+            "Finished file_3.txt",
+            "Finished file_4.txt",
+            "Finished file_5.txt",
+            "Downloading file_6.txt...",
+            "Downloading file_7.txt...",
+            "Downloading file_8.txt...",
+            "Finished file_6.txt",
+            "Finished file_7.txt",
+            "Finished file_8.txt",
+            "Downloading file_9.txt...",
+            "Finished file_9.txt",
+            "10 downloads in 8.0s, at most 3 at once",
+        ],
+    );
+}
+
+/// as_completed: results in completion order, url2, url3, url1.
+#[test]
+fn lesson_as_completed() {
+    let lines = run_example("lesson_as_completed", &[]);
+    assert_lines(&lines, &["url2 data", "url3 data", "url1 data"]);
+}
+
+/// wait(FIRST_COMPLETED): one done at 1 s, the two pending ones cancelled and never finishing.
+#[test]
+fn lesson_wait() {
+    let lines = run_example("lesson_wait", &[]);
+    assert_lines(
+        &lines,
+        &[
+            "Fetched url2",
+            "Done: 1, Pending: 2",
+            "First result: url2 data after 1.0s",
+            "Task 0 cancelled: true",
+            "Task 2 cancelled: true",
+        ],
+    );
+}
