@@ -3,7 +3,7 @@
 
 mod examples_support;
 
-use examples_support::{assert_lines, run_example};
+use examples_support::{assert_lines, run_example, run_example_output};
 
 /// Coroutine basics: define, run with `solio::run`, await; building a coroutine runs nothing.
 #[test]
@@ -218,4 +218,101 @@ fn lesson_wait() {
             "Task 2 cancelled: true",
         ],
     );
+}
+
+/// Queue: one producer, three consumers; join returns when every item is done (2 s), then the consumers are cancelled.
+#[test]
+fn lesson_queue() {
+    let lines = run_example("lesson_queue", &[]);
+    assert_lines(
+        &lines,
+        &[
+            "Produced item 1",
+            "Produced item 2",
+            "Produced item 3",
+            "Produced item 4",
+            "Produced item 5",
+            "Produced item 6",
+            "Consumer 0 processed item 1",
+            "Consumer 1 processed item 2",
+            "Consumer 2 processed item 3",
+            "Consumer 0 processed item 4",
+            "Consumer 1 processed item 5",
+            "Consumer 2 processed item 6",
+            "All items processed after 2.0s",
+            "Consumers cancelled: 3",
+        ],
+    );
+}
+
+/// Errors: gathered Results (return_exceptions), a task's error at await, TaskGroup success and a failure cancelling the slow sibling.
+#[test]
+fn lesson_errors() {
+    let lines = run_example("lesson_errors", &[]);
+    assert_lines(
+        &lines,
+        &[
+            "Result: 10",
+            "Result: 20",
+            "Error: Bad value: 3",
+            "Result: 40",
+            "[Ok(1), Err(ValueError(\"Error!\")), Ok(3)]",
+            "Exception caught: Error!",
+            "TaskGroup results: [10, 20]",
+            "Caught: Bad value: 3",
+            "TaskGroup done after 0.5s: the 10 s sibling was cancelled",
+        ],
+    );
+}
+
+/// Lock: A, B and C take turns, one second each.
+#[test]
+fn lesson_lock() {
+    let lines = run_example("lesson_lock", &[]);
+    assert_lines(
+        &lines,
+        &["A acquired", "A released", "B acquired", "B released", "C acquired", "C released", "Total: 3.0s"],
+    );
+}
+
+/// run_in_executor / to_thread: two blocking calls of 2 s each, run on the blocking pool (real time: the
+/// paused clock waits for pool jobs for real).
+#[test]
+fn lesson_run_in_executor() {
+    let lines = run_example("lesson_run_in_executor", &[]);
+    assert_lines(&lines, &["Result", "Result"]);
+}
+
+/// The blocking pitfall: `std::thread::sleep` in task 'bad' draws exactly one slow-poll warning on stderr
+/// and delays the heartbeat; the `spawn_blocking` version draws none and the heartbeat is on time.
+#[test]
+fn lesson_blocking_pitfall() {
+    let out = run_example_output("lesson_blocking_pitfall", &[]);
+    assert!(out.status.success(), "{out:?}");
+    let stdout: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).collect();
+    assert_lines(
+        &stdout,
+        &[
+            "Blocking call inside a task: std::thread::sleep(300 ms)",
+            "Heartbeat due after 100 ms waited for the blocking call: true",
+            "The runtime warned on stderr that task 'bad' blocked it",
+            "Fix: spawn_blocking(|| std::thread::sleep(300 ms))",
+            "Heartbeat due after 100 ms waited for the blocking call: false",
+            "No warning this time: the loop kept running",
+        ],
+    );
+
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let warnings: Vec<&str> = stderr.lines().collect();
+    assert_eq!(warnings.len(), 1, "exactly one warning, for task 'bad':\n{stderr}");
+    let took = warnings[0]
+        .strip_prefix("solio: task 'bad' blocked the runtime for ")
+        .and_then(|rest| {
+            rest.strip_suffix(
+                " in one poll (slow_poll_threshold 100ms); move blocking work to solio::task::spawn_blocking",
+            )
+        })
+        .unwrap_or_else(|| panic!("unexpected warning: {}", warnings[0]));
+    let ms: f64 = took.strip_suffix("ms").and_then(|ms| ms.parse().ok()).unwrap_or_else(|| panic!("{took}"));
+    assert!(ms >= 300.0, "the poll took {took}, less than the 300 ms sleep");
 }
