@@ -10,6 +10,10 @@
 //! its `Drop` closes it. `Drop` cannot await, so that path closes without the 0.5 s goodbye; call
 //! `close().await` on the normal path.
 //!
+//! The first run is the tutorial's (Python prints the list as `['result1', 'result2']`, Rust's `{:?}`
+//! with double quotes); the two after it show the guarantee: a query that fails, and a query cancelled
+//! by a timeout.
+//!
 //! ```sh
 //! cargo run --example lesson_context_manager
 //! ```
@@ -17,7 +21,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use solio::time::sleep;
+use solio::time::{sleep, timeout};
 
 struct AsyncDatabaseConnection {
     open: bool,
@@ -91,6 +95,10 @@ async fn main_async() {
     }
     if let Err(e) = missing_table().await {
         println!("Query failed: {e}");
+    }
+    // Cancelled: the timeout drops `users()` mid-query, and the connection with it.
+    if timeout(Duration::from_millis(1200), users()).await.is_err() {
+        println!("Query cancelled by timeout");
     }
 }
 

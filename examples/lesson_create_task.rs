@@ -24,7 +24,8 @@ async fn cancel_after_3s() {
     // Create task (it starts when this coroutine next waits)
     let task = solio::spawn(background_task());
 
-    // Do something else
+    // Do something else. The background task's fourth tick is also due at 3 s; timers due at the same
+    // moment fire in the order they were set, so this one (set at 0 s) wins and cancels it first.
     sleep(Duration::from_secs(3)).await;
 
     // Cancel task

@@ -9,6 +9,8 @@
 //! `return_exceptions=True` — each slot holds its `Ok` or its `Err`. A spawned task's `Err` comes back
 //! when its handle is awaited. The tutorial's `TaskGroup` only runs two children that succeed; a third
 //! group here adds a failing child and a slow one, to show the failure cancelling the slow sibling.
+//! Python prints the `might_fail` results as `[1, ValueError('Error!'), 3]`; Rust's `{:?}` shows the
+//! same three slots as `[Ok(1), Err(ValueError("Error!")), Ok(3)]`.
 //!
 //! ```sh
 //! cargo run --example lesson_errors

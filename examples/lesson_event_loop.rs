@@ -2,7 +2,8 @@
 //!
 //! Mirrors `001_c31585d46506d196.txt` ("The Event Loop"); `003_110b421e7e6c0f11.txt` ("3. asyncio
 //! Event Loop") makes the same point. `solio::run` creates the loop (the runtime), runs `main_async`
-//! on it, and drops it at the end, like `asyncio.run`.
+//! on it, and drops it at the end, like `asyncio.run`. Python prints the list as `['A', 'B', 'C']`;
+//! Rust's `{:?}` writes it with double quotes.
 //!
 //! ```sh
 //! cargo run --example lesson_event_loop

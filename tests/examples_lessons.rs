@@ -120,7 +120,8 @@ fn lesson_timeout() {
     );
 }
 
-/// Async context manager: opened, queried, closed; and closed by its guard when the query fails.
+/// Async context manager: opened, queried, closed; and closed by its guard when the query fails or is
+/// cancelled.
 #[test]
 fn lesson_context_manager() {
     let lines = run_example("lesson_context_manager", &[]);
@@ -133,6 +134,9 @@ fn lesson_context_manager() {
             "Opening database connection...",
             "Closing database connection (dropped without close)...",
             "Query failed: no such table: missing_table",
+            "Opening database connection...",
+            "Closing database connection (dropped without close)...",
+            "Query cancelled by timeout",
         ],
     );
 }
