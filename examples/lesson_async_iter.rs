@@ -2,8 +2,10 @@
 //! async comprehensions.
 //!
 //! Mirrors `000_7a59b8a5099f8c89.txt` ("Async Iterator": `AsyncCounter`) and `001_c31585d46506d196.txt`
-//! ("Async Generators": `async_range` and `[num async for num in ...]`); `002_cec8404425c8aefd.txt`
-//! ("Async Iterators") and `003_110b421e7e6c0f11.txt` ("8. Async Iterators") show the same two forms.
+//! ("Async Generators": `async_range` and `[num async for num in ...]`), and the paginating generator
+//! `fetch_pages` of `002_cec8404425c8aefd.txt` ("Async Iterators", which leaves `fetch_page` open: here
+//! three pages of items, then an empty one); `003_110b421e7e6c0f11.txt` ("8. Async Iterators") shows
+//! the same two forms.
 //!
 //! Rust's `async for` is a `Stream` and `while let Some(x) = stream.next().await`. `__anext__` becomes
 //! `poll_next`; an async generator is written with `solio::stream::generate`; a comprehension is
@@ -61,6 +63,32 @@ fn async_range(start: u32, stop: u32, delay: Duration) -> impl Stream<Item = u32
     })
 }
 
+// A paginated API: pages 1 to 3 hold items, page 4 is empty.
+async fn fetch_page(page: u32) -> Vec<u32> {
+    sleep(Duration::from_millis(100)).await;
+    match page {
+        1 => vec![1, 2, 3],
+        2 => vec![4, 5, 6],
+        3 => vec![7],
+        _ => vec![],
+    }
+}
+
+// An async generator that walks the pages until an empty one.
+fn fetch_pages() -> impl Stream<Item = Vec<u32>> {
+    generate(|mut co| async move {
+        let mut page = 1;
+        loop {
+            let data = fetch_page(page).await;
+            if data.is_empty() {
+                break;
+            }
+            co.yield_(data).await;
+            page += 1;
+        }
+    })
+}
+
 async fn main_async() {
     // async for num in AsyncCounter(5)
     let mut counter = AsyncCounter::new(5);
@@ -85,6 +113,12 @@ async fn main_async() {
         .collect()
         .await;
     println!("Even squares: {even_squares:?}");
+
+    // async for page in fetch_pages(): process(page)
+    let mut pages = pin!(fetch_pages());
+    while let Some(page) = pages.next().await {
+        println!("Processing page: {page:?}");
+    }
 }
 
 fn main() {

@@ -49,9 +49,13 @@ async fn main_async() {
     for c in &consumers {
         c.abort();
     }
-    let cancelled =
-        solio::gather(consumers).await.into_iter().filter(|r| matches!(r, Err(e) if e.is_cancelled()));
-    println!("Consumers cancelled: {}", cancelled.count());
+    let mut cancelled = 0;
+    for c in consumers {
+        if c.await.is_err_and(|e| e.is_cancelled()) {
+            cancelled += 1;
+        }
+    }
+    println!("Consumers cancelled: {cancelled}");
 }
 
 fn main() {

@@ -141,7 +141,7 @@ fn lesson_context_manager() {
     );
 }
 
-/// Async iterator, async generator and async comprehensions.
+/// Async iterator, async generator, async comprehensions and a paginating generator.
 #[test]
 fn lesson_async_iter() {
     let lines = run_example("lesson_async_iter", &[]);
@@ -165,6 +165,9 @@ fn lesson_async_iter() {
             "Got: 9",
             "Values: [0, 1, 2, 3, 4]",
             "Even squares: [0, 4, 16, 36, 64]",
+            "Processing page: [1, 2, 3]",
+            "Processing page: [4, 5, 6]",
+            "Processing page: [7]",
         ],
     );
 }
