@@ -30,13 +30,25 @@
 //! });
 //! ```
 
+mod combinators;
 pub mod fs;
 pub mod net;
 mod reactor;
 pub mod runtime;
+pub mod stream;
 pub mod sync;
 pub mod task;
 pub mod time;
 
+pub use combinators::{
+    AsCompleted, Gather, ReturnWhen, TryGather, Wait, Waited, as_completed, gather, try_gather, wait,
+    wait_timeout,
+};
 pub use runtime::{Builder, Runtime, run};
 pub use task::{JoinError, JoinHandle, spawn, yield_now};
+
+/// Items used by the expansion of solio's macros; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::combinators::tuple::GatherTuple;
+}

@@ -23,12 +23,15 @@
 //! and output are gone, so a foreign thread only ever frees memory.
 
 pub(crate) mod blocking;
+mod group;
 mod join;
 pub(crate) mod raw;
 pub(crate) mod waker;
+pub(crate) mod waker_set;
 mod yield_now;
 
 pub use blocking::{DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_THREAD_KEEP_ALIVE, spawn_blocking};
+pub use group::{GroupError, SpawnError, Spawner, TaskFailure, TaskGroup};
 pub use join::{AbortHandle, JoinError, JoinHandle};
 pub use yield_now::{YieldNow, yield_now};
 

@@ -1,0 +1,480 @@
+//! A fixed set of pinned slots, each with a waker of its own, in one allocation: the engine of `gather`,
+//! `try_gather`, `wait` and `as_completed`.
+//!
+//! Those combinators run many child futures inside one task. When a child's waker fires, only that child
+//! should be polled again, so that a wake costs O(woken) rather than O(children). A [`WakerSet`] gives
+//! every slot a waker that knows its index: waking it pushes the index on a ready list and wakes the
+//! *parent* (the task polling the combinator). The combinator then polls exactly the woken slots.
+//!
+//! # Layout: one allocation
+//! ```text
+//! ┌────────┬──────────────────────────┬──────────────────────┐
+//! │ Header │ Node 0 │ Node 1 │ … │ n-1 │ T 0 │ T 1 │ … │ n-1  │
+//! └────────┴──────────────────────────┴──────────────────────┘
+//!   refs, shared ready stack, parent waker    the slots (pinned: never moved until dropped in place)
+//! ```
+//! A child's `Waker` is a counted reference to the allocation whose data pointer is its `Node`; the node
+//! holds its index, from which the header is found by pointer arithmetic. The vtable never touches the
+//! slots, so it does not depend on `T`.
+//!
+//! # Who touches what
+//! | field | who |
+//! |---|---|
+//! | `Header::refs` | every waker and the handle, atomically (like `Arc`) |
+//! | `Header::head`, `Node::queued` | wakers (any thread) and the handle, atomically |
+//! | `Node::next` | the waker that set `queued` (before publishing the node on `head`), then the handle (after taking it off `head`, until it clears `queued`) |
+//! | `Header::parent` | under its mutex: the handle stores the parent waker, a waker takes it to wake it |
+//! | the slots | the handle only, through `&mut self`; wakers never read them |
+//!
+//! # The ready list
+//! Woken nodes go on a lock-free stack (`Header::head`, linked through `Node::next` by index): a waker
+//! first swaps its node's `queued` flag to true and pushes only if it was false, so a node is on the list
+//! at most once; the waker that makes the stack non-empty wakes the parent. The handle takes the whole
+//! stack with one swap (no ABA: nothing is ever popped one by one), reverses it into wake order and appends
+//! it to its private *batch*. It polls from the batch, clearing `queued` just before each child's poll, so
+//! a child woken during its own poll goes back on the shared stack for the next round: within one round
+//! (one [`WakerSet::begin_round`]) each index comes out at most once. Indices left in the batch when a
+//! consumer stops early (`as_completed` returning an item) stay there for the next round.
+//!
+//! Orderings: the `queued` swaps are read-modify-writes with `AcqRel` on both sides, so a wake whose swap
+//! found the node already queued still happens-before the handle's clearing swap, and the child's poll
+//! sees what the waker published. The push's `Release` CAS on `head` and the handle's `Acquire` swap make
+//! the `next` links visible. The handle stores the parent waker before it swaps `head`, and a pusher that
+//! found the stack empty read `head` from that swap, so its lock of `parent` comes after the store.
+
+use std::alloc::{self, Layout};
+use std::fmt;
+use std::marker::PhantomData;
+use std::mem::{ManuallyDrop, align_of, size_of};
+use std::ops::Deref;
+use std::pin::Pin;
+use std::ptr::{self, NonNull};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering, fence};
+use std::sync::{Mutex, PoisonError};
+use std::task::{RawWaker, RawWakerVTable, Waker};
+
+/// The end of a chain of nodes, and the value of an empty stack.
+const END: usize = usize::MAX;
+
+/// The shared part, at the start of the allocation.
+struct Header {
+    /// The handle's reference plus one per cloned waker.
+    refs: AtomicUsize,
+    /// Top of the stack of woken nodes (an index, or `END`).
+    head: AtomicUsize,
+    /// Who to wake when the stack becomes non-empty.
+    parent: Mutex<Option<Waker>>,
+    /// The layout of the whole allocation, to free it from any thread without knowing `T`.
+    layout: Layout,
+}
+
+/// One child's waker state.
+struct Node {
+    /// True while the node is on the shared stack or in the handle's batch.
+    queued: AtomicBool,
+    /// The next node (index) in the stack or the batch, or `END`.
+    next: AtomicUsize,
+    /// This node's index, to find the header and to push itself.
+    index: usize,
+}
+
+/// Where the nodes start: right after the header (both are word-aligned), whatever `T` is.
+const NODES_OFFSET: usize = size_of::<Header>().next_multiple_of(align_of::<Node>());
+
+/// The layout of a set of `cap` slots of `T`, and the offset of the slots.
+fn layout_for<T>(cap: usize) -> (Layout, usize) {
+    let overflow = || -> ! { panic!("capacity overflow: too many futures for one set") };
+    let header = Layout::new::<Header>();
+    let nodes = Layout::array::<Node>(cap).unwrap_or_else(|_| overflow());
+    let (with_nodes, nodes_offset) = header.extend(nodes).unwrap_or_else(|_| overflow());
+    debug_assert_eq!(nodes_offset, NODES_OFFSET);
+    let slots = Layout::array::<T>(cap).unwrap_or_else(|_| overflow());
+    let (all, slots_offset) = with_nodes.extend(slots).unwrap_or_else(|_| overflow());
+    (all.pad_to_align(), slots_offset)
+}
+
+/// `n` pinned slots of `T`, each with its own waker, in one allocation. See the [module docs](self).
+///
+/// The handle owns the slots: it drops them in place when it is dropped, on the thread that owns it.
+/// Wakers may outlive it (they keep the memory, never the slots, alive) and may be used from any thread.
+pub(crate) struct WakerSet<T> {
+    header: NonNull<Header>,
+    /// Slot 0; the slots never move.
+    slots: NonNull<T>,
+    len: usize,
+    /// The handle's private FIFO of woken indices not yet handed out (`END` when empty).
+    batch_head: usize,
+    batch_tail: usize,
+    _owns: PhantomData<T>,
+}
+
+// SAFETY: the handle owns its `T`s (so it may move to another thread when `T: Send`); the header and
+// nodes it shares with the wakers are atomics, a `Mutex` and immutable data, all `Send + Sync`.
+unsafe impl<T: Send> Send for WakerSet<T> {}
+// SAFETY: through `&WakerSet` one can only read the length and get `Pin<&T>` (hence `T: Sync`); every
+// method that touches the batch or the slots mutably takes `&mut self`.
+unsafe impl<T: Sync> Sync for WakerSet<T> {}
+// The slots live on the heap and never move, whatever happens to the handle.
+impl<T> Unpin for WakerSet<T> {}
+
+impl<T> WakerSet<T> {
+    /// Moves the items of `iter` into a new set, every slot woken once (so the first round polls all).
+    ///
+    /// One allocation when the iterator reports an exact length (`size_hint` with equal bounds: `Vec`,
+    /// arrays, ranges and their `map`s); otherwise the items are first collected into a temporary `Vec`.
+    /// An iterator that reports a wrong exact length is handled correctly, just not in one allocation.
+    pub(crate) fn new<I: IntoIterator<Item = T>>(iter: I) -> WakerSet<T> {
+        let mut iter = iter.into_iter();
+        match iter.size_hint() {
+            (lo, Some(hi)) if lo == hi => match WakerSet::fill(lo, &mut iter) {
+                Ok(set) => set,
+                Err(mut items) => {
+                    items.extend(iter);
+                    let len = items.len();
+                    WakerSet::fill(len, &mut items.into_iter())
+                        .unwrap_or_else(|_| unreachable!("vec::IntoIter lied about its length"))
+                }
+            },
+            _ => {
+                let items: Vec<T> = iter.collect();
+                let len = items.len();
+                WakerSet::fill(len, &mut items.into_iter())
+                    .unwrap_or_else(|_| unreachable!("vec::IntoIter lied about its length"))
+            }
+        }
+    }
+
+    /// Allocates room for `cap` slots and fills them from `iter`. If `iter` has more than `cap` items,
+    /// gives back what it took (plus one) as a `Vec` instead, and frees the allocation.
+    fn fill(cap: usize, iter: &mut impl Iterator<Item = T>) -> Result<WakerSet<T>, Vec<T>> {
+        let (layout, slots_offset) = layout_for::<T>(cap);
+        // SAFETY: `layout` has a non-zero size: it holds at least the header.
+        let base = unsafe { alloc::alloc(layout) };
+        let Some(base) = NonNull::new(base) else { alloc::handle_alloc_error(layout) };
+        let header = base.cast::<Header>();
+        // SAFETY: `base` is a fresh allocation of `layout`, which starts with room for a `Header`.
+        unsafe {
+            header.write(Header {
+                refs: AtomicUsize::new(1),
+                head: AtomicUsize::new(END),
+                parent: Mutex::new(None),
+                layout,
+            })
+        };
+        // SAFETY: `slots_offset` is within the allocation (`layout_for`), aligned for `T`.
+        let slots = unsafe { base.add(slots_offset) }.cast::<T>();
+
+        // Frees everything written so far if `iter` panics (or gives more items than announced).
+        struct Partial<T> {
+            header: NonNull<Header>,
+            slots: NonNull<T>,
+            written: usize,
+            keep: bool,
+        }
+        impl<T> Drop for Partial<T> {
+            fn drop(&mut self) {
+                if self.keep {
+                    return;
+                }
+                // SAFETY: the first `written` slots were initialized by `fill` and never handed out;
+                // the header was written and no waker exists yet, so this is the only reference.
+                unsafe {
+                    ptr::drop_in_place(ptr::slice_from_raw_parts_mut(self.slots.as_ptr(), self.written));
+                    free(self.header);
+                }
+            }
+        }
+        let mut partial = Partial { header, slots, written: 0, keep: false };
+
+        while partial.written < cap {
+            let Some(item) = iter.next() else { break };
+            let i = partial.written;
+            // SAFETY: `i < cap`: slot `i` and node `i` are in bounds of the allocation and uninitialized.
+            unsafe {
+                slots.add(i).write(item);
+                node_ptr(header, i).write(Node {
+                    queued: AtomicBool::new(true),
+                    next: AtomicUsize::new(i + 1),
+                    index: i,
+                });
+            }
+            partial.written += 1;
+        }
+        let len = partial.written;
+        if len == cap {
+            if let Some(extra) = iter.next() {
+                // The iterator lied about its length: hand the items back (never pinned, so they may move).
+                let mut items = Vec::with_capacity(len + 1);
+                for i in 0..len {
+                    // SAFETY: slot `i` is initialized; reading it out moves it, so forget it below.
+                    items.push(unsafe { slots.add(i).read() });
+                }
+                partial.written = 0;
+                drop(partial);
+                items.push(extra);
+                return Err(items);
+            }
+        }
+        partial.keep = true;
+        let mut set = WakerSet { header, slots, len, batch_head: END, batch_tail: END, _owns: PhantomData };
+        if len > 0 {
+            set.node(len - 1).next.store(END, Ordering::Relaxed);
+            set.batch_head = 0;
+            set.batch_tail = len - 1;
+        }
+        Ok(set)
+    }
+
+    /// The number of slots.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    fn header(&self) -> &Header {
+        // SAFETY: the handle holds a reference, so the header is alive; it is only ever shared.
+        unsafe { self.header.as_ref() }
+    }
+
+    fn node(&self, i: usize) -> &Node {
+        assert!(i < self.len, "index {i} out of range for a set of {}", self.len);
+        // SAFETY: `i < len`, so node `i` was initialized by `fill`; the handle keeps it alive.
+        unsafe { node_ptr(self.header, i).as_ref() }
+    }
+
+    /// Starts a round: remembers `parent` as the waker to wake when a slot is woken, and moves the slots
+    /// woken since the last round to the end of the batch that [`WakerSet::next_ready`] drains.
+    ///
+    /// Call it at the start of every poll of the parent, before `next_ready`: a wake that arrives after
+    /// the stack was taken then finds `parent` registered, so no wake is lost.
+    pub(crate) fn begin_round(&mut self, parent: &Waker) {
+        {
+            let mut slot = self.header().parent.lock().unwrap_or_else(PoisonError::into_inner);
+            match &*slot {
+                Some(w) if w.will_wake(parent) => {}
+                _ => {
+                    let old = slot.replace(parent.clone());
+                    drop(slot);
+                    drop(old);
+                }
+            }
+        }
+        let taken = self.header().head.swap(END, Ordering::AcqRel);
+        if taken == END {
+            return;
+        }
+        // The stack holds the newest first: reverse it into wake order. These nodes are ours until their
+        // `queued` flag is cleared, so their links may be rewritten.
+        let (mut cur, mut prev) = (taken, END);
+        while cur != END {
+            let node = self.node(cur);
+            let next = node.next.load(Ordering::Relaxed);
+            node.next.store(prev, Ordering::Relaxed);
+            prev = cur;
+            cur = next;
+        }
+        if self.batch_head == END {
+            self.batch_head = prev;
+        } else {
+            self.node(self.batch_tail).next.store(prev, Ordering::Relaxed);
+        }
+        self.batch_tail = taken;
+    }
+
+    /// The next woken slot of this round, in wake order, or `None` when the batch is empty. The slot is
+    /// marked not woken, so a wake from now on (even during its poll) queues it for the next round.
+    pub(crate) fn next_ready(&mut self) -> Option<usize> {
+        let i = self.batch_head;
+        if i == END {
+            return None;
+        }
+        let node = self.node(i);
+        // Read the link before clearing `queued`: from then on a waker may rewrite it.
+        let next = node.next.load(Ordering::Relaxed);
+        node.queued.swap(false, Ordering::AcqRel);
+        self.batch_head = next;
+        if next == END {
+            self.batch_tail = END;
+        }
+        Some(i)
+    }
+
+    /// Slot `i`, pinned, with its waker (borrowed: cloning it takes a counted reference).
+    ///
+    /// # Panics
+    /// If `i >= len`.
+    pub(crate) fn child(&mut self, i: usize) -> (Pin<&mut T>, WakerRef<'_>) {
+        let node = NonNull::from(self.node(i));
+        // SAFETY: `node` belongs to this live set; the vtable's functions uphold the `RawWaker` contract
+        // for node pointers; `WakerRef` never drops this waker (it owns no reference) and borrows the
+        // handle, which keeps the allocation alive meanwhile.
+        let waker = unsafe { Waker::from_raw(RawWaker::new(node.as_ptr() as *const (), &VTABLE)) };
+        let waker = WakerRef { waker: ManuallyDrop::new(waker), _borrow: PhantomData };
+        // SAFETY: `i < len` (checked by `node`): the slot is initialized. The handle owns it exclusively
+        // (`&mut self`), and slots are never moved until they are dropped in place, so pinning holds.
+        let slot = unsafe { Pin::new_unchecked(&mut *self.slots.as_ptr().add(i)) };
+        (slot, waker)
+    }
+
+    /// Slot `i`, pinned.
+    ///
+    /// # Panics
+    /// If `i >= len`.
+    pub(crate) fn get_pin_mut(&mut self, i: usize) -> Pin<&mut T> {
+        self.child(i).0
+    }
+}
+
+impl<T> Drop for WakerSet<T> {
+    fn drop(&mut self) {
+        // Release our reference even if a slot's destructor panics.
+        struct Release(NonNull<Header>);
+        impl Drop for Release {
+            fn drop(&mut self) {
+                // SAFETY: this is the handle's own reference, released exactly once.
+                unsafe { release(self.0) };
+            }
+        }
+        let release = Release(self.header);
+        // Let go of the parent's waker now rather than when the last child waker goes.
+        let parent = self.header().parent.lock().unwrap_or_else(PoisonError::into_inner).take();
+        drop(parent);
+        // SAFETY: the first `len` slots are initialized and owned by the handle; they are dropped in place
+        // (as pinning demands) and never touched again: wakers do not read slots.
+        unsafe { ptr::drop_in_place(ptr::slice_from_raw_parts_mut(self.slots.as_ptr(), self.len)) };
+        drop(release);
+    }
+}
+
+impl<T> fmt::Debug for WakerSet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WakerSet").field("len", &self.len).finish_non_exhaustive()
+    }
+}
+
+/// A child's waker, borrowed from its [`WakerSet`] for one poll; dereferences to [`Waker`].
+pub(crate) struct WakerRef<'a> {
+    waker: ManuallyDrop<Waker>,
+    _borrow: PhantomData<&'a ()>,
+}
+
+impl Deref for WakerRef<'_> {
+    type Target = Waker;
+
+    fn deref(&self) -> &Waker {
+        &self.waker
+    }
+}
+
+impl fmt::Debug for WakerRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WakerRef").finish_non_exhaustive()
+    }
+}
+
+/// Node `i` of the set whose header is at `header`.
+///
+/// # Safety
+/// `header` points to a live set allocated with room for more than `i` nodes.
+unsafe fn node_ptr(header: NonNull<Header>, i: usize) -> NonNull<Node> {
+    // SAFETY: the nodes start at `NODES_OFFSET` and node `i` is in bounds (caller's promise).
+    unsafe { header.cast::<u8>().add(NODES_OFFSET).cast::<Node>().add(i) }
+}
+
+/// The header of the set that `node` belongs to.
+///
+/// # Safety
+/// `node` points to an initialized node of a live set.
+unsafe fn header_of(node: NonNull<Node>) -> NonNull<Header> {
+    // SAFETY: node `index` sits `index` nodes after node 0, which sits `NODES_OFFSET` bytes after the
+    // header, all in one allocation (the pointer was derived from the header's).
+    unsafe {
+        let index = node.as_ref().index;
+        node.sub(index).cast::<u8>().sub(NODES_OFFSET).cast::<Header>()
+    }
+}
+
+/// Drops the header and frees the allocation. The slots must be gone already (or never written).
+///
+/// # Safety
+/// `header` points to a set that nobody else references any more.
+unsafe fn free(header: NonNull<Header>) {
+    // SAFETY: the caller holds the only reference: nothing reads the header after this.
+    unsafe {
+        let layout = header.as_ref().layout;
+        ptr::drop_in_place(header.as_ptr());
+        alloc::dealloc(header.as_ptr().cast::<u8>(), layout);
+    }
+}
+
+/// Releases one reference; the last one frees the allocation.
+///
+/// # Safety
+/// The caller owns one reference to the live set behind `header`, and gives it up.
+unsafe fn release(header: NonNull<Header>) {
+    // SAFETY: our reference keeps the header alive until the decrement.
+    let refs = unsafe { &header.as_ref().refs };
+    if refs.fetch_sub(1, Ordering::Release) != 1 {
+        return;
+    }
+    // Pairs with the `Release` of the other references' drops, as in `Arc`: their uses happen-before the
+    // free.
+    fence(Ordering::Acquire);
+    // SAFETY: that was the last reference. The slots were dropped by the handle before it released its
+    // reference (the handle's reference is released last or before wakers', never before the slots go).
+    unsafe { free(header) };
+}
+
+static VTABLE: RawWakerVTable = RawWakerVTable::new(clone_waker, wake, wake_by_ref, drop_waker);
+
+unsafe fn clone_waker(data: *const ()) -> RawWaker {
+    let node = data as *mut Node;
+    // SAFETY: `data` is the node pointer of a live waker of ours (never null), which keeps the set alive.
+    let header = unsafe { header_of(NonNull::new_unchecked(node)) };
+    // SAFETY: as above, the header is alive.
+    let prev = unsafe { header.as_ref() }.refs.fetch_add(1, Ordering::Relaxed);
+    // Guard against wrap-around from leaked wakers, as `Arc` does.
+    if prev > isize::MAX as usize {
+        std::process::abort();
+    }
+    RawWaker::new(data, &VTABLE)
+}
+
+unsafe fn wake(data: *const ()) {
+    // SAFETY: waking by value is waking by reference, then dropping the waker.
+    unsafe {
+        wake_by_ref(data);
+        drop_waker(data);
+    }
+}
+
+unsafe fn wake_by_ref(data: *const ()) {
+    // SAFETY: `data` is the node pointer of a live waker of ours, which keeps the set alive meanwhile.
+    let node = unsafe { NonNull::new_unchecked(data as *mut Node) };
+    // SAFETY: as above.
+    let (node, header) = unsafe { (node.as_ref(), header_of(node).as_ref()) };
+    if node.queued.swap(true, Ordering::AcqRel) {
+        return; // Already on the stack or in the batch: it will be polled.
+    }
+    // We set `queued`: the node is ours to link until the handle takes it off the stack.
+    let mut head = header.head.load(Ordering::Relaxed);
+    loop {
+        node.next.store(head, Ordering::Relaxed);
+        match header.head.compare_exchange_weak(head, node.index, Ordering::AcqRel, Ordering::Relaxed) {
+            Ok(_) => break,
+            Err(actual) => head = actual,
+        }
+    }
+    if head == END {
+        // We made the stack non-empty: the parent must come and look. Wake outside the lock, in case
+        // the parent's waker runs arbitrary code.
+        let parent = header.parent.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(parent) = parent {
+            parent.wake();
+        }
+    }
+}
+
+unsafe fn drop_waker(data: *const ()) {
+    // SAFETY: `data` is the node pointer of a live waker of ours, whose reference we now give up.
+    unsafe { release(header_of(NonNull::new_unchecked(data as *mut Node))) };
+}
