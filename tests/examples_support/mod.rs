@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 #![allow(unreachable_pub)] // `pub` so every test binary can use them; nothing is exported
 
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -26,23 +27,37 @@ pub fn run_example_output(name: &str, args: &[&str]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn example");
+    // Drain both pipes while waiting: a child with more output than a pipe holds (64 KiB) would
+    // otherwise block on write and never exit.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            pipe.read_to_end(&mut buf).map(|_| buf)
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped stderr")));
     let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            break;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            let out = child.wait_with_output().expect("output");
+            let _ = child.wait();
+            let out =
+                |h: std::thread::JoinHandle<std::io::Result<Vec<u8>>>| h.join().unwrap().unwrap_or_default();
             panic!(
                 "example {name} did not finish within 60 s\nstdout:\n{}\nstderr:\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
+                String::from_utf8_lossy(&out(stdout)),
+                String::from_utf8_lossy(&out(stderr))
             );
         }
         std::thread::sleep(Duration::from_millis(5));
-    }
-    child.wait_with_output().expect("output")
+    };
+    let stdout = stdout.join().expect("stdout reader").expect("read stdout");
+    let stderr = stderr.join().expect("stderr reader").expect("read stderr");
+    Output { status, stdout, stderr }
 }
 
 /// Runs example `name` and returns its standard output, line by line; panics (showing stderr) if it
