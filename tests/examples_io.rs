@@ -87,3 +87,92 @@ fn lesson_db_pool() {
         ],
     );
 }
+#[test]
+fn lesson_crawler() {
+    assert_lines(
+        &run_example("lesson_crawler", &[]),
+        &[
+            "Crawling from / with at most 3 requests at once",
+            "depth 0: 1 pages, done at 100 ms",
+            "  / -> 200, 3 links",
+            "depth 1: 3 pages, done at 200 ms",
+            "  /about -> 200, 2 links",
+            "  /blog -> 200, 3 links",
+            "  /docs -> 200, 4 links",
+            "depth 2: 5 pages, done at 400 ms",
+            "  /blog/1 -> 200, 3 links",
+            "  /blog/2 -> 200, 3 links",
+            "  /docs/api -> 200, 2 links",
+            "  /docs/old -> 404, 0 links",
+            "  /docs/start -> 200, 2 links",
+            "Crawled 9 pages in 400 ms; the server answered 9 requests, so no page twice",
+            "At most 3 requests were in flight at once",
+            "Not followed (other sites): https://example.com/",
+        ],
+    );
+}
+
+#[test]
+fn lesson_rate_limiter() {
+    assert_lines(
+        &run_example("lesson_rate_limiter", &[]),
+        &[
+            "12 requests, at most 5 per second",
+            "request  1 sent at    0 ms -> 200",
+            "request  2 sent at    0 ms -> 200",
+            "request  3 sent at    0 ms -> 200",
+            "request  4 sent at    0 ms -> 200",
+            "request  5 sent at    0 ms -> 200",
+            "request  6 sent at 1000 ms -> 200",
+            "request  7 sent at 1000 ms -> 503",
+            "request  8 sent at 1000 ms -> 200",
+            "request  9 sent at 1000 ms -> 200",
+            "request 10 sent at 1000 ms -> 200",
+            "request 11 sent at 2000 ms -> 200",
+            "request 12 sent at 2000 ms -> 200",
+            "Busiest one-second window: 5 requests",
+            "All done after 2000 ms",
+        ],
+    );
+}
+
+#[test]
+fn lesson_chat() {
+    assert_lines(
+        &run_example("lesson_chat", &[]),
+        &[
+            "[   0 ms] server: alice joined (1 online)",
+            "[ 100 ms] server: bob joined (2 online)",
+            "[ 200 ms] server: carol joined (3 online)",
+            "[ 300 ms] server: alice says \"hi all\"",
+            "[ 400 ms] server: bob says \"hey alice\"",
+            "[ 500 ms] server: carol says \"hello!\"",
+            "[ 550 ms] server: alice says \"got to go, bye!\"",
+            "[ 600 ms] server: alice left (2 online)",
+            "[ 700 ms] server: bob says \"just us now, carol\"",
+            "[ 750 ms] server: carol says \"see you bob\"",
+            "[ 800 ms] server: bob left (1 online)",
+            "[ 900 ms] server: carol left (0 online)",
+            "Chat over after 900 ms",
+            "alice heard:",
+            "  * bob joined",
+            "  * carol joined",
+            "  bob: hey alice",
+            "  carol: hello!",
+            "bob heard:",
+            "  * carol joined",
+            "  alice: hi all",
+            "  carol: hello!",
+            "  alice: got to go, bye!",
+            "  * alice left",
+            "  carol: see you bob",
+            "carol heard:",
+            "  alice: hi all",
+            "  bob: hey alice",
+            "  alice: got to go, bye!",
+            "  * alice left",
+            "  bob: just us now, carol",
+            "  * bob left",
+        ],
+    );
+}

@@ -8,7 +8,7 @@
 //! a `Content-Length`. Routes:
 //! - `GET /delay/{n}`: answers 200 after `n` seconds (`1`, `0.25`) or milliseconds (`250ms`);
 //! - `GET /status/{code}`: answers with that status code;
-//! - any page given to [`Server::start_with_pages`], as `text/html`;
+//! - any page given to [`Server::start_with_pages`], as `text/html`, after that call's page delay;
 //! - anything else: 404; a method other than GET: 405; a request it cannot parse: 400.
 //!
 //! The client, [`get`], opens a connection, sends one GET, and returns the status and the body.
@@ -42,15 +42,18 @@ impl Drop for Server {
 impl Server {
     /// Starts a server on `127.0.0.1` at a port the OS picks; it serves `/delay` and `/status`.
     pub(crate) async fn start() -> io::Result<Server> {
-        Server::start_with_pages(HashMap::new()).await
+        Server::start_with_pages(HashMap::new(), Duration::ZERO).await
     }
 
-    /// Starts a server that also serves `pages` (path → HTML).
-    pub(crate) async fn start_with_pages(pages: HashMap<String, String>) -> io::Result<Server> {
+    /// Starts a server that also serves `pages` (path → HTML), each after `page_delay`.
+    pub(crate) async fn start_with_pages(
+        pages: HashMap<String, String>,
+        page_delay: Duration,
+    ) -> io::Result<Server> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let served = Rc::new(Cell::new(0));
-        let pages = Rc::new(pages);
+        let pages = Rc::new(Pages { pages, delay: page_delay });
         let count = served.clone();
         let accept_loop = solio::spawn(async move {
             loop {
@@ -93,7 +96,13 @@ impl Server {
 }
 
 /// Reads one request from `stream`, answers it, and closes the connection.
-async fn serve(mut stream: TcpStream, pages: &HashMap<String, String>) -> io::Result<()> {
+/// The static pages and how long each takes to serve.
+struct Pages {
+    pages: HashMap<String, String>,
+    delay: Duration,
+}
+
+async fn serve(mut stream: TcpStream, pages: &Pages) -> io::Result<()> {
     let (head, _) = read_head(&mut stream).await?;
     let mut words = head.lines().next().unwrap_or("").split(' ');
     let (status, content_type, body) = match (words.next(), words.next(), words.next()) {
@@ -113,8 +122,9 @@ async fn serve(mut stream: TcpStream, pages: &HashMap<String, String>) -> io::Re
 const TEXT: &str = "text/plain";
 const JSON: &str = "application/json";
 
-async fn route(path: &str, pages: &HashMap<String, String>) -> (u16, &'static str, String) {
-    if let Some(page) = pages.get(path) {
+async fn route(path: &str, pages: &Pages) -> (u16, &'static str, String) {
+    if let Some(page) = pages.pages.get(path) {
+        solio::time::sleep(pages.delay).await;
         return (200, "text/html", page.clone());
     }
     if let Some(n) = path.strip_prefix("/delay/") {
