@@ -111,7 +111,7 @@ mod tokio_http {
     use std::time::Duration;
 
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    use tokio::net::{TcpListener, TcpStream};
+    use tokio::net::{TcpSocket, TcpStream};
 
     const MAX_HEAD: usize = 16 * 1024;
 
@@ -128,7 +128,13 @@ mod tokio_http {
 
     impl Server {
         pub(crate) async fn start() -> io::Result<Server> {
-            let listener = TcpListener::bind("127.0.0.1:0").await?;
+            // `TcpListener::bind` would listen with mio's backlog of 128: at 1,000 simultaneous
+            // connects the kernel then drops SYNs and the clients retransmit after 1 s. Listen with
+            // 1,024 like solio's `bind`, which is what a tokio server expecting such bursts does.
+            let socket = TcpSocket::new_v4()?;
+            socket.set_reuseaddr(true)?;
+            socket.bind("127.0.0.1:0".parse().unwrap())?;
+            let listener = socket.listen(1024)?;
             let addr = listener.local_addr()?;
             let accept_loop = tokio::task::spawn_local(async move {
                 loop {

@@ -40,7 +40,9 @@ totals and the speedup.
   --latency-ms MS  latency of one request in milliseconds, 1..=10000 (default 200)
   --concurrency K  at most K requests at once in the concurrent runs, 1..=1000
                    (default: no limit, all N at once)
-  -h, --help       show this help";
+  -h, --help       show this help
+
+Exit status: 0 when done, 2 for a bad option (with a message), 1 if a request fails.";
 
 fn parse(args: &[String]) -> Result<Option<Options>, String> {
     let mut opts = Options { requests: 10, latency: Duration::from_millis(200), concurrency: None };

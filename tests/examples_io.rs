@@ -176,3 +176,76 @@ fn lesson_chat() {
         ],
     );
 }
+
+// ---- the examples' HTTP support, on its own -------------------------------------------------------
+
+#[path = "../examples/support/http.rs"]
+mod http;
+
+#[test]
+fn http_delay_values() {
+    use std::time::Duration;
+    assert_eq!(http::parse_delay("2"), Some(Duration::from_secs(2)));
+    assert_eq!(http::parse_delay("0.25"), Some(Duration::from_millis(250)));
+    assert_eq!(http::parse_delay("0.001"), Some(Duration::from_millis(1)));
+    assert_eq!(http::parse_delay("250ms"), Some(Duration::from_millis(250)));
+    for bad in ["", "x", "1.", ".5x", "-1", "61", "1.0000000001", "ms"] {
+        assert_eq!(http::parse_delay(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn http_client_reads_an_answer_that_arrives_byte_by_byte() {
+    use solio::net::TcpListener;
+    let rt = solio::Runtime::builder().paused_clock(true).build().unwrap();
+    rt.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = solio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            while !request.ends_with(b"\r\n\r\n") {
+                let mut byte = [0];
+                stream.read_exact(&mut byte).await.unwrap();
+                request.push(byte[0]);
+            }
+            // One byte per write, a pause between them: the client sees many short reads.
+            let answer = b"HTTP/1.1 201 Created\r\ncontent-length: 5\r\nX-Other: a:b\r\n\r\nhello";
+            for byte in answer {
+                stream.write_all(&[*byte]).await.unwrap();
+                solio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+            String::from_utf8(request).unwrap()
+        });
+        let response = http::get(&format!("http://{addr}/some/path")).await.unwrap();
+        assert_eq!((response.status, response.body.as_str()), (201, "hello"));
+        let request = server.await.unwrap();
+        assert!(request.starts_with("GET /some/path HTTP/1.1\r\nHost: 127.0.0.1:"), "{request}");
+    });
+}
+
+#[test]
+fn http_server_routes() {
+    let rt = solio::Runtime::builder().paused_clock(true).build().unwrap();
+    rt.block_on(async {
+        let pages = [("/".to_string(), "<a href=\"/x\">x</a>".to_string())].into();
+        let server =
+            http::Server::start_with_pages(pages, std::time::Duration::from_millis(5)).await.unwrap();
+        let start = solio::time::Instant::now();
+        let get = |path: &str| {
+            let url = server.url(path);
+            async move {
+                let r = http::get(&url).await.unwrap();
+                (r.status, r.body)
+            }
+        };
+        assert_eq!(get("/").await, (200, "<a href=\"/x\">x</a>".to_string()));
+        assert_eq!(get("/delay/1.5").await.0, 200);
+        assert_eq!(get("/status/418").await, (418, "{\"status\": 418}\n".to_string()));
+        assert_eq!(get("/status/99").await.0, 400);
+        assert_eq!(get("/delay/x").await.0, 400);
+        assert_eq!(get("/nothing").await.0, 404);
+        assert_eq!(start.elapsed(), std::time::Duration::from_millis(1505));
+        assert_eq!(server.requests_served(), 6);
+    });
+}

@@ -44,6 +44,7 @@ fn help_explains_the_options() {
     assert!(lines.iter().any(|l| l.trim_start().starts_with("--latency-ms MS")));
     assert!(lines.iter().any(|l| l.trim_start().starts_with("--concurrency K")));
     assert!(lines.iter().any(|l| l.contains("simulated") && l.contains("real")));
+    assert!(lines.iter().any(|l| l.starts_with("Exit status: 0 when done, 2 for a bad option")));
 }
 
 #[test]

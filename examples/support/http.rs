@@ -95,13 +95,13 @@ impl Server {
     }
 }
 
-/// Reads one request from `stream`, answers it, and closes the connection.
 /// The static pages and how long each takes to serve.
 struct Pages {
     pages: HashMap<String, String>,
     delay: Duration,
 }
 
+/// Reads one request from `stream`, answers it, and closes the connection.
 async fn serve(mut stream: TcpStream, pages: &Pages) -> io::Result<()> {
     let (head, _) = read_head(&mut stream).await?;
     let mut words = head.lines().next().unwrap_or("").split(' ');
@@ -146,7 +146,7 @@ async fn route(path: &str, pages: &Pages) -> (u16, &'static str, String) {
 }
 
 /// `"2"`, `"0.25"` (seconds) or `"250ms"`; at most 60 s, to the nanosecond, no floating point.
-fn parse_delay(s: &str) -> Option<Duration> {
+pub(crate) fn parse_delay(s: &str) -> Option<Duration> {
     let delay = if let Some(ms) = s.strip_suffix("ms") {
         Duration::from_millis(ms.parse().ok()?)
     } else {
