@@ -6,6 +6,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Where cargo put the example binaries (`cargo test` builds every example first).
@@ -15,11 +16,30 @@ pub fn example_path(name: &str) -> PathBuf {
     profile_dir.join("examples").join(name)
 }
 
+/// Builds the examples once per test binary (`cargo test --test examples_io` alone builds only the test,
+/// so without this the tests would run whatever example binaries an earlier build left behind).
+fn build_examples() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test binary path");
+        let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
+        let target_dir = profile_dir.parent().expect("target");
+        let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        cargo.args(["build", "--examples", "--quiet", "--target-dir"]).arg(target_dir);
+        if profile_dir.ends_with("release") {
+            cargo.arg("--release");
+        }
+        let status = cargo.current_dir(env!("CARGO_MANIFEST_DIR")).status().expect("run cargo build");
+        assert!(status.success(), "cargo build --examples failed");
+    });
+}
+
 /// Runs example `name` with `args` on the paused clock; fails the test if it takes more than 60 s of
 /// real time or exits with an error. Returns its whole output.
 pub fn run_example_output(name: &str, args: &[&str]) -> Output {
+    build_examples();
     let path = example_path(name);
-    assert!(path.exists(), "example binary {} missing: run `cargo test`, which builds it", path.display());
+    assert!(path.exists(), "example binary {} missing: the build above should have made it", path.display());
     let mut child = Command::new(&path)
         .args(args)
         .env("SOLIO_CLOCK", "paused")
