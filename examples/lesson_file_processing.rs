@@ -92,13 +92,8 @@ async fn main_async() {
     let dir = std::env::temp_dir().join(format!("solio-lesson-file-processing-{}", std::process::id()));
     solio::fs::create_dir_all(&dir).await.expect("create the temporary directory");
     let result = lesson(&dir).await;
-    // Clean up whatever happened (solio::fs has no remove_dir_all: run std's on the blocking pool).
-    let removed = solio::task::spawn_blocking({
-        let dir = dir.clone();
-        move || std::fs::remove_dir_all(dir)
-    })
-    .await
-    .expect("cleanup job");
+    // Clean up whatever happened.
+    let removed = solio::fs::remove_dir_all(&dir).await;
     result.expect("file processing");
     removed.expect("remove the temporary directory");
     println!("Temporary directory removed: {}", !dir.exists());

@@ -166,6 +166,57 @@ pub async fn remove_file(path: impl AsRef<Path>) -> io::Result<()> {
     blocking(move || std::fs::remove_file(path)).await
 }
 
+/// Removes an empty directory (`std::fs::remove_dir`).
+///
+/// # Errors
+/// `NotFound` when there is no such directory; an error too when it is not empty or not a directory.
+///
+/// # Panics
+/// When polled outside a solio runtime.
+///
+/// # Cancel safety
+/// Not cancel safe: once started, the removal completes even if the future is dropped.
+///
+/// # Examples
+/// ```
+/// solio::run(async {
+///     let dir = std::env::temp_dir().join(format!("solio-doc-remove-dir-{}", std::process::id()));
+///     solio::fs::create_dir_all(&dir).await.unwrap();
+///     solio::fs::remove_dir(&dir).await.unwrap();
+///     assert!(solio::fs::metadata(&dir).await.is_err());
+/// });
+/// ```
+pub async fn remove_dir(path: impl AsRef<Path>) -> io::Result<()> {
+    let path = path.as_ref().to_owned();
+    blocking(move || std::fs::remove_dir(path)).await
+}
+
+/// Removes a directory and everything in it (`std::fs::remove_dir_all`).
+///
+/// # Errors
+/// `NotFound` when there is no such directory; the first error met while removing its contents.
+///
+/// # Panics
+/// When polled outside a solio runtime.
+///
+/// # Cancel safety
+/// Not cancel safe: once started, the removal completes even if the future is dropped.
+///
+/// # Examples
+/// ```
+/// solio::run(async {
+///     let dir = std::env::temp_dir().join(format!("solio-doc-remove-dir-all-{}", std::process::id()));
+///     solio::fs::create_dir_all(dir.join("a/b")).await.unwrap();
+///     solio::fs::write(dir.join("a/b/c.txt"), "x").await.unwrap();
+///     solio::fs::remove_dir_all(&dir).await.unwrap();
+///     assert!(solio::fs::metadata(&dir).await.is_err());
+/// });
+/// ```
+pub async fn remove_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
+    let path = path.as_ref().to_owned();
+    blocking(move || std::fs::remove_dir_all(path)).await
+}
+
 /// The metadata of a file or directory, following symbolic links (`std::fs::metadata`).
 ///
 /// # Errors

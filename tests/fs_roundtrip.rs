@@ -77,3 +77,26 @@ fn other_errors_are_io_errors_too() {
     });
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn remove_dir_and_remove_dir_all() {
+    solio::run(async {
+        let root = std::env::temp_dir().join(format!("solio-test-remove-dir-{}", std::process::id()));
+        solio::fs::create_dir_all(root.join("empty")).await.unwrap();
+        solio::fs::create_dir_all(root.join("full/deeper")).await.unwrap();
+        solio::fs::write(root.join("full/deeper/f.txt"), b"data").await.unwrap();
+
+        solio::fs::remove_dir(root.join("empty")).await.unwrap();
+        assert_eq!(
+            solio::fs::metadata(root.join("empty")).await.unwrap_err().kind(),
+            std::io::ErrorKind::NotFound
+        );
+        let not_empty = solio::fs::remove_dir(root.join("full")).await.unwrap_err();
+        assert_eq!(not_empty.kind(), std::io::ErrorKind::DirectoryNotEmpty);
+
+        solio::fs::remove_dir_all(&root).await.unwrap();
+        assert!(!root.exists());
+        let missing = solio::fs::remove_dir_all(&root).await.unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+    });
+}
