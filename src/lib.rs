@@ -14,6 +14,15 @@
 //! | `await asyncio.sleep(s)` | [`time::sleep`]`(d).await` |
 //! | `asyncio.wait_for(c, t)` | [`time::timeout`]`(d, fut).await` |
 //! | `await asyncio.sleep(0)` | [`yield_now`]`().await` |
+//! | `asyncio.gather(*cs)` | [`gather()`]`(iter).await`, [`gather!`]`(a, b)`, [`try_gather`] |
+//! | `asyncio.wait(ts, return_when=..)` | [`wait`]`(handles, `[`ReturnWhen`]`::FirstCompleted)` |
+//! | `asyncio.as_completed(cs)` | [`as_completed`]`(iter)` (a `Stream`) |
+//! | `asyncio.TaskGroup()` | [`task::TaskGroup`] |
+//! | `asyncio.to_thread(f)` | [`task::spawn_blocking`]`(f)` |
+//! | `Semaphore`, `Lock`, `Event`, `Condition`, `Barrier`, `Queue` | [`sync`] |
+//! | `asyncio.open_connection`, `start_server` | [`net`] |
+//! | `aiofiles` | [`fs`] |
+//! | async generators | [`stream::generate`] |
 //!
 //! ```
 //! use std::time::Duration;
