@@ -1,7 +1,6 @@
 //! The combinators' allocation budget, counted by a global allocator: `gather` makes one allocation for
 //! the whole set plus the output `Vec`, `as_completed` one, `gather!` none; child wakers allocate nothing.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
@@ -10,36 +9,9 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use futures_lite::StreamExt;
 
-struct Counting;
+mod alloc_support;
 
-thread_local! {
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: defers every operation to `System`, only counting allocations in a thread-local.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
-        // SAFETY: same contract as ours.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocs() -> usize {
-    ALLOCS.with(Cell::get)
-}
+use alloc_support::allocs;
 
 /// Counts the allocations made while `f` runs.
 fn count<R>(f: impl FnOnce() -> R) -> (R, usize) {
