@@ -113,7 +113,7 @@ mod tokio_http {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::{TcpSocket, TcpStream};
 
-    const MAX_HEAD: usize = 16 * 1024;
+    use super::http;
 
     pub(crate) struct Server {
         addr: SocketAddr,
@@ -160,24 +160,19 @@ mod tokio_http {
 
     async fn serve(mut stream: TcpStream) -> io::Result<()> {
         let (head, _) = read_head(&mut stream).await?;
-        let mut words = head.lines().next().unwrap_or("").split(' ');
-        let (status, content_type, body) = match (words.next(), words.next(), words.next()) {
-            (Some("GET"), Some(path), Some(v)) if v.starts_with("HTTP/1.") => route(path).await,
-            _ => (400, "text/plain", "bad request\n".to_string()),
+        let (status, content_type, body) = match http::request_target(&head) {
+            Ok(path) => route(path).await,
+            Err(answer) => answer,
         };
-        let response = format!(
-            "HTTP/1.1 {status} OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        stream.write_all(response.as_bytes()).await?;
+        stream.write_all(http::response(status, content_type, &body).as_bytes()).await?;
         stream.shutdown().await
     }
 
     async fn route(path: &str) -> (u16, &'static str, String) {
         if let Some(n) = path.strip_prefix("/delay/") {
-            if let Some(ms) = n.strip_suffix("ms").and_then(|ms| ms.parse().ok()) {
-                tokio::time::sleep(Duration::from_millis(ms)).await;
-                return (200, "application/json", format!("{{\"path\": \"{path}\", \"delay\": \"{n}\"}}\n"));
+            if let Some(delay) = http::parse_delay(n) {
+                tokio::time::sleep(delay).await;
+                return http::delay_answer(path, n);
             }
         }
         (404, "text/plain", "not found\n".into())
@@ -187,27 +182,12 @@ mod tokio_http {
         let mut buf = Vec::with_capacity(1024);
         let mut chunk = [0u8; 1024];
         loop {
-            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                let rest = buf.split_off(end + 4);
-                let head = String::from_utf8(buf).map_err(|_| invalid("head is not UTF-8"))?;
-                return Ok((head, rest));
-            }
-            if buf.len() > MAX_HEAD {
-                return Err(invalid("head too large"));
+            if let Some(split) = http::split_head(&mut buf)? {
+                return Ok(split);
             }
             let n = stream.read(&mut chunk).await?;
-            if n == 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "connection closed before the head ended",
-                ));
-            }
-            buf.extend_from_slice(&chunk[..n]);
+            http::read_more(&mut buf, &chunk[..n])?;
         }
-    }
-
-    fn invalid(msg: &str) -> io::Error {
-        io::Error::new(io::ErrorKind::InvalidData, msg.to_owned())
     }
 
     pub(crate) struct Response {
@@ -215,26 +195,12 @@ mod tokio_http {
     }
 
     pub(crate) async fn get(url: &str) -> io::Result<Response> {
-        let rest = url.strip_prefix("http://").ok_or_else(|| invalid("only http:// URLs"))?;
-        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        let path = if path.is_empty() { "/" } else { path };
+        let (host, request) = http::request(url)?;
         let mut stream = TcpStream::connect(host).await?;
-        let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
         stream.write_all(request.as_bytes()).await?;
 
         let (head, mut body) = read_head(&mut stream).await?;
-        let mut lines = head.split("\r\n");
-        let status_line = lines.next().unwrap_or("");
-        let status = match status_line.split(' ').collect::<Vec<_>>()[..] {
-            [version, code, ..] if version.starts_with("HTTP/1.") => code.parse().ok(),
-            _ => None,
-        }
-        .ok_or_else(|| invalid("bad status line"))?;
-        let length = lines
-            .filter_map(|line| line.split_once(':'))
-            .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
-            .map(|(_, value)| value.trim().parse::<usize>().map_err(|_| invalid("bad Content-Length")))
-            .transpose()?;
+        let (status, length) = http::parse_response_head(&head)?;
         match length {
             Some(length) if body.len() < length => {
                 let have = body.len();
@@ -246,7 +212,8 @@ mod tokio_http {
                 stream.read_to_end(&mut body).await?;
             }
         }
-        let _body = String::from_utf8(body).map_err(|_| invalid("body is not UTF-8"))?;
+        let _body = String::from_utf8(body)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "body is not UTF-8"))?;
         Ok(Response { status })
     }
 }

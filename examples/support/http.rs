@@ -104,19 +104,33 @@ struct Pages {
 /// Reads one request from `stream`, answers it, and closes the connection.
 async fn serve(mut stream: TcpStream, pages: &Pages) -> io::Result<()> {
     let (head, _) = read_head(&mut stream).await?;
-    let mut words = head.lines().next().unwrap_or("").split(' ');
-    let (status, content_type, body) = match (words.next(), words.next(), words.next()) {
-        (Some("GET"), Some(path), Some(v)) if v.starts_with("HTTP/1.") => route(path, pages).await,
-        (Some(_), Some(_), Some(v)) if v.starts_with("HTTP/1.") => (405, TEXT, "method not allowed\n".into()),
-        _ => (400, TEXT, "bad request\n".into()),
+    let (status, content_type, body) = match request_target(&head) {
+        Ok(path) => route(path, pages).await,
+        Err(answer) => answer,
     };
-    let response = format!(
+    stream.write_all(response(status, content_type, &body).as_bytes()).await?;
+    stream.shutdown(std::net::Shutdown::Write)
+}
+
+/// The path of a `GET` request head, or the answer to give when it is not one (405 or 400).
+pub(crate) fn request_target(head: &str) -> Result<&str, (u16, &'static str, String)> {
+    let mut words = head.lines().next().unwrap_or("").split(' ');
+    match (words.next(), words.next(), words.next()) {
+        (Some("GET"), Some(path), Some(v)) if v.starts_with("HTTP/1.") => Ok(path),
+        (Some(_), Some(_), Some(v)) if v.starts_with("HTTP/1.") => {
+            Err((405, TEXT, "method not allowed\n".into()))
+        }
+        _ => Err((400, TEXT, "bad request\n".into())),
+    }
+}
+
+/// A whole response: status line, headers (one request per connection) and body.
+pub(crate) fn response(status: u16, content_type: &str, body: &str) -> String {
+    format!(
         "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         reason(status),
         body.len()
-    );
-    stream.write_all(response.as_bytes()).await?;
-    stream.shutdown(std::net::Shutdown::Write)
+    )
 }
 
 const TEXT: &str = "text/plain";
@@ -131,7 +145,7 @@ async fn route(path: &str, pages: &Pages) -> (u16, &'static str, String) {
         return match parse_delay(n) {
             Some(delay) => {
                 solio::time::sleep(delay).await;
-                (200, JSON, format!("{{\"path\": \"{path}\", \"delay\": \"{n}\"}}\n"))
+                delay_answer(path, n)
             }
             None => (400, TEXT, "bad delay\n".into()),
         };
@@ -143,6 +157,11 @@ async fn route(path: &str, pages: &Pages) -> (u16, &'static str, String) {
         };
     }
     (404, TEXT, "not found\n".into())
+}
+
+/// The answer of `/delay/{n}` once the delay is over.
+pub(crate) fn delay_answer(path: &str, n: &str) -> (u16, &'static str, String) {
+    (200, JSON, format!("{{\"path\": \"{path}\", \"delay\": \"{n}\"}}\n"))
 }
 
 /// `"2"`, `"0.25"` (seconds) or `"250ms"`; at most 60 s, to the nanosecond, no floating point.
@@ -178,23 +197,59 @@ async fn read_head(stream: &mut TcpStream) -> io::Result<(String, Vec<u8>)> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 1024];
     loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let rest = buf.split_off(end + 4);
-            let head = String::from_utf8(buf).map_err(|_| invalid("head is not UTF-8"))?;
-            return Ok((head, rest));
-        }
-        if buf.len() > MAX_HEAD {
-            return Err(invalid("head too large"));
+        if let Some(split) = split_head(&mut buf)? {
+            return Ok(split);
         }
         let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "connection closed before the head ended",
-            ));
-        }
-        buf.extend_from_slice(&chunk[..n]);
+        read_more(&mut buf, &chunk[..n])?;
     }
+}
+
+/// The head and the body bytes after it, once `buf` holds the blank line that ends the head.
+pub(crate) fn split_head(buf: &mut Vec<u8>) -> io::Result<Option<(String, Vec<u8>)>> {
+    if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+        let rest = buf.split_off(end + 4);
+        let head = String::from_utf8(std::mem::take(buf)).map_err(|_| invalid("head is not UTF-8"))?;
+        return Ok(Some((head, rest)));
+    }
+    if buf.len() > MAX_HEAD {
+        return Err(invalid("head too large"));
+    }
+    Ok(None)
+}
+
+/// Appends what one read returned; an empty read before the head ended is an error.
+pub(crate) fn read_more(buf: &mut Vec<u8>, got: &[u8]) -> io::Result<()> {
+    if got.is_empty() {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed before the head ended"));
+    }
+    buf.extend_from_slice(got);
+    Ok(())
+}
+
+/// The host to connect to and the request to send for `GET url` (`http://host:port/path` only).
+pub(crate) fn request(url: &str) -> io::Result<(&str, String)> {
+    let rest = url.strip_prefix("http://").ok_or_else(|| invalid("only http:// URLs"))?;
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = if path.is_empty() { "/" } else { path };
+    Ok((host, format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")))
+}
+
+/// The status code and the `Content-Length` (if any) of a response head.
+pub(crate) fn parse_response_head(head: &str) -> io::Result<(u16, Option<usize>)> {
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or("");
+    let status = match status_line.split(' ').collect::<Vec<_>>()[..] {
+        [version, code, ..] if version.starts_with("HTTP/1.") => code.parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| invalid("bad status line"))?;
+    let length = lines
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        .map(|(_, value)| value.trim().parse::<usize>().map_err(|_| invalid("bad Content-Length")))
+        .transpose()?;
+    Ok((status, length))
 }
 
 fn invalid(msg: &str) -> io::Error {
@@ -211,26 +266,12 @@ pub(crate) struct Response {
 /// `GET url` (`http://host:port/path` only): connects, sends the request, reads the status line, the
 /// headers and `Content-Length` bytes of body.
 pub(crate) async fn get(url: &str) -> io::Result<Response> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| invalid("only http:// URLs"))?;
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let path = if path.is_empty() { "/" } else { path };
+    let (host, request) = request(url)?;
     let mut stream = TcpStream::connect(host).await?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await?;
 
     let (head, mut body) = read_head(&mut stream).await?;
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or("");
-    let status = match status_line.split(' ').collect::<Vec<_>>()[..] {
-        [version, code, ..] if version.starts_with("HTTP/1.") => code.parse().ok(),
-        _ => None,
-    }
-    .ok_or_else(|| invalid("bad status line"))?;
-    let length = lines
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
-        .map(|(_, value)| value.trim().parse::<usize>().map_err(|_| invalid("bad Content-Length")))
-        .transpose()?;
+    let (status, length) = parse_response_head(&head)?;
     match length {
         Some(length) if body.len() < length => {
             let have = body.len();
