@@ -604,3 +604,13 @@ fn timed_out_acquire_leaves_the_line() {
         assert_eq!(sem.available_permits(), 1);
     });
 }
+
+#[test]
+#[should_panic(
+    expected = "Semaphore::add_permits on the semaphore of a BoundedSemaphore would pass its bound"
+)]
+fn a_bounded_semaphore_cannot_be_pushed_past_its_bound_through_an_owned_permit() {
+    let sem = solio::sync::BoundedSemaphore::new(1);
+    let permit = sem.try_acquire_owned().unwrap();
+    permit.semaphore().add_permits(1);
+}

@@ -293,15 +293,15 @@ impl<T> Drop for Lock<'_, T> {
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct MutexGuard<'a, T> {
     mutex: &'a Mutex<T>,
-    /// Declared after `mutex` for readability only: `Drop::drop` below runs before the fields drop,
-    /// which is fine because the next holder is only woken there, never polled.
-    value: RefMut<'a, T>,
+    /// `Some` for the guard's whole life; `Drop::drop` releases the borrow *before* it hands the lock on,
+    /// so a waker that polls the next holder at once finds the value free.
+    value: Option<RefMut<'a, T>>,
 }
 
 impl<'a, T> MutexGuard<'a, T> {
     /// Called only with `mutex.locked` just set on the caller's behalf.
     fn new(mutex: &'a Mutex<T>) -> Self {
-        MutexGuard { mutex, value: mutex.value.borrow_mut() }
+        MutexGuard { mutex, value: Some(mutex.value.borrow_mut()) }
     }
 
     /// The mutex this guard locks (for [`Condvar`](super::Condvar), which unlocks and re-locks it).
@@ -314,31 +314,32 @@ impl<T> Deref for MutexGuard<'_, T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        &self.value
+        self.value.as_deref().expect("a live guard holds the value")
     }
 }
 
 impl<T> DerefMut for MutexGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        &mut self.value
+        self.value.as_deref_mut().expect("a live guard holds the value")
     }
 }
 
 impl<T> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
+        drop(self.value.take());
         self.mutex.unlock();
     }
 }
 
 impl<T: fmt::Debug> fmt::Debug for MutexGuard<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.value, f)
+        fmt::Debug::fmt(&**self, f)
     }
 }
 
 impl<T: fmt::Display> fmt::Display for MutexGuard<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&*self.value, f)
+        fmt::Display::fmt(&**self, f)
     }
 }
 

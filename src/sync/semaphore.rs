@@ -70,6 +70,8 @@ pub struct Semaphore {
     closed: Cell<bool>,
     /// Permits taken out of circulation by `forget`; a [`BoundedSemaphore`] may release these again.
     forgotten: Cell<usize>,
+    /// Behind a [`BoundedSemaphore`]: `add_permits` would pass the bound, so it refuses.
+    bounded: bool,
     waiters: RefCell<WaiterList<Slot>>,
 }
 
@@ -98,8 +100,14 @@ impl Semaphore {
             permits: Cell::new(permits),
             closed: Cell::new(false),
             forgotten: Cell::new(0),
+            bounded: false,
             waiters: RefCell::new(WaiterList::new()),
         }
+    }
+
+    /// The semaphore inside a [`BoundedSemaphore`].
+    pub(super) fn new_bounded(permits: usize) -> Self {
+        Semaphore { bounded: true, ..Semaphore::new(permits) }
     }
 
     /// The number of free permits.
@@ -344,7 +352,18 @@ impl Semaphore {
     /// sem.add_permits(2);
     /// assert_eq!(sem.available_permits(), 2);
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// On the semaphore behind a [`BoundedSemaphore`] (reachable through
+    /// [`OwnedSemaphorePermit::semaphore`]): adding permits would pass its bound. Use
+    /// [`BoundedSemaphore::release`] there.
     pub fn add_permits(&self, n: usize) {
+        assert!(
+            !self.bounded,
+            "Semaphore::add_permits on the semaphore of a BoundedSemaphore would pass its bound; use \
+             BoundedSemaphore::release"
+        );
         self.release(n);
     }
 

@@ -50,7 +50,7 @@ impl BoundedSemaphore {
     /// assert_eq!(sem.available_permits(), 2);
     /// ```
     pub fn new(permits: usize) -> Self {
-        BoundedSemaphore { sem: Rc::new(Semaphore::new(permits)), bound: permits }
+        BoundedSemaphore { sem: Rc::new(Semaphore::new_bounded(permits)), bound: permits }
     }
 
     /// The initial number of permits, which the count never exceeds.
