@@ -247,14 +247,16 @@ impl<T> WakerSet<T> {
     /// Call it at the start of every poll of the parent, before `next_ready`: a wake that arrives after
     /// the stack was taken then finds `parent` registered, so no wake is lost.
     pub(crate) fn begin_round(&mut self, parent: &Waker) {
-        let lock = || self.header().parent.lock().unwrap_or_else(PoisonError::into_inner);
-        let registered = matches!(&*lock(), Some(w) if w.will_wake(parent));
-        if !registered {
-            // Clone and drop outside the lock: they run the parent waker's code.
-            let new = parent.clone();
-            let old = lock().replace(new);
-            drop(old);
-        }
+        // One lock per round. Cloning under it is fine (a clone never wakes, so it cannot come back to
+        // this mutex); the old waker is dropped after the lock is released.
+        let old = {
+            let mut slot = self.header().parent.lock().unwrap_or_else(PoisonError::into_inner);
+            match &*slot {
+                Some(w) if w.will_wake(parent) => None,
+                _ => slot.replace(parent.clone()),
+            }
+        };
+        drop(old);
         let taken = self.header().head.swap(END, Ordering::AcqRel);
         if taken == END {
             return;
@@ -339,13 +341,14 @@ impl<T> Drop for WakerSet<T> {
             }
         }
         let release = Release(self.header);
+        // Let go of the parent's waker first: a child whose destructor wakes its own waker then finds no
+        // parent to wake, instead of waking a task whose combinator is already gone.
+        let parent = self.header().parent.lock().unwrap_or_else(PoisonError::into_inner).take();
+        drop(parent);
         // SAFETY: the first `len` slots are initialized and owned by the handle; they are dropped in place
         // (as pinning demands) and never touched again: wakers do not read slots. Should one destructor
         // panic, slice drop glue still drops the others before `release` runs.
         unsafe { ptr::drop_in_place(ptr::slice_from_raw_parts_mut(self.slots.as_ptr(), self.len)) };
-        // Let go of the parent's waker now rather than when the last child waker goes.
-        let parent = self.header().parent.lock().unwrap_or_else(PoisonError::into_inner).take();
-        drop(parent);
         drop(release);
     }
 }
