@@ -80,13 +80,15 @@ fn idle_without_timers_parks_until_io() {
 #[test]
 fn paused_clock_waiting_for_a_blocking_job_does_not_spin() {
     let rt = solio::Runtime::builder().paused_clock(true).build().unwrap();
-    // Let real time run ahead of the virtual clock, so the pending timer's deadline is in the real past.
+    // Let real time run ahead of the virtual clock, so a wait computed from real time against the
+    // virtual deadline would be in the past (and spin).
     std::thread::sleep(Duration::from_millis(50));
     rt.block_on(async {
         let job = solio::task::spawn_blocking(|| std::thread::sleep(Duration::from_millis(200)));
         let before = thread_cpu();
         let start = std::time::Instant::now();
-        solio::time::timeout(Duration::from_millis(10), job).await.unwrap().unwrap();
+        // A timer is pending (the timeout, due after the job): the runtime parks until the job is done.
+        solio::time::timeout(Duration::from_secs(5), job).await.unwrap().unwrap();
         let (wall, cpu) = (start.elapsed(), thread_cpu() - before);
         println!("paused clock, waited {wall:?} for a blocking job: {cpu:?} of CPU");
         assert!(cpu < limit(wall), "the runtime spun: {cpu:?} of CPU in {wall:?}");

@@ -202,3 +202,17 @@ fn dropping_the_runtime_never_waits_for_a_stuck_job() {
 fn outside_a_runtime_panics() {
     drop(spawn_blocking(|| ()));
 }
+
+#[test]
+fn on_the_paused_clock_a_timeout_around_a_stuck_job_still_fires() {
+    let rt = solio::Runtime::builder().paused_clock(true).build().unwrap();
+    rt.block_on(async {
+        let start = solio::time::Instant::now();
+        let (release, gate) = mpsc::channel::<()>();
+        let job = spawn_blocking(move || gate.recv());
+        // While the job runs, virtual time runs at real speed: the 50 ms timeout fires.
+        assert!(timeout(Duration::from_millis(50), job).await.is_err());
+        assert_eq!(start.elapsed(), Duration::from_millis(50), "the clock stops exactly at the deadline");
+        drop(release);
+    });
+}

@@ -307,11 +307,13 @@ impl Core {
                     self.reactor.poll(None);
                 }
             }
+        } else if self.time.is_paused() {
+            // A blocking job is in flight: the paused clock may not jump past it, so it runs at real
+            // speed until the job is done (a timeout around the job still fires).
+            self.time.park_paused_at_real_speed(|timeout| self.reactor.poll(timeout));
+            self.fire_timers();
         } else {
-            // A paused clock held back by a blocking job does not move: no timer can fall due, so wait
-            // for the job's (or an I/O) wakeup instead of a real-time timeout that may already be past.
-            let timeout = if self.time.is_paused() { None } else { self.time.park_timeout() };
-            self.reactor.poll(timeout);
+            self.reactor.poll(self.time.park_timeout());
             self.fire_timers();
         }
         self.drain_remote();

@@ -55,7 +55,8 @@ pub const DEFAULT_THREAD_KEEP_ALIVE: Duration = Duration::from_secs(10);
 /// same for every job and never waits for one: the threads are detached.
 ///
 /// With a [paused clock](crate::runtime::Builder::paused_clock), the clock does not jump ahead while a
-/// job is in flight: the runtime waits for the job for real, so a timeout around it means what it says.
+/// job is in flight: it runs at real speed until the job is done, so the job is never skipped past and a
+/// timeout around it still fires.
 ///
 /// # Panics
 /// When called outside a solio runtime, or if the OS refuses to start the pool's first thread.
@@ -87,8 +88,7 @@ where
     let slot = Arc::new(Mutex::new(Slot { result: None, waker: None, abandoned: false }));
     // Counted before the job exists, released by the waiting future's drop: the paused clock must not jump
     // past a job in flight.
-    core.time.inhibit_auto_advance(1);
-    let wait = WaitJob { slot: slot.clone(), _inhibit: Inhibit(core.clone()) };
+    let wait = WaitJob { slot: slot.clone(), _inhibit: Inhibit::new(core.clone()) };
     core.blocking.submit(Box::new(move || run_job(&slot, f)));
     let task = async move {
         match wait.await {
@@ -167,6 +167,14 @@ impl<T> Drop for WaitJob<T> {
 
 /// Holds back the paused clock while it lives.
 struct Inhibit(Rc<Core>);
+
+impl Inhibit {
+    /// Holds the paused clock back until dropped.
+    fn new(core: Rc<Core>) -> Inhibit {
+        core.time.inhibit_auto_advance(1);
+        Inhibit(core)
+    }
+}
 
 impl Drop for Inhibit {
     fn drop(&mut self) {

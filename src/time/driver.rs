@@ -64,6 +64,27 @@ impl Driver {
         Some(at.saturating_sub(since).min(Duration::from_secs(86_400)))
     }
 
+    /// Parks for real while the paused clock is held back by work in flight: virtual time then runs at
+    /// real speed, so a timer (a timeout around a blocking job, say) still falls due. Returns when
+    /// `park` returns, with the clock moved forward by the time slept, exactly to the next timer's tick
+    /// if the whole wait was slept.
+    pub(crate) fn park_paused_at_real_speed(&self, park: impl FnOnce(Option<Duration>)) {
+        let Some(offset) = &self.paused else { return park(self.park_timeout()) };
+        let wait = self
+            .wheel
+            .borrow()
+            .next_expiration()
+            .map(|tick| Duration::from_millis(tick).saturating_sub(offset.get()));
+        let start = Instant::now();
+        park(wait.map(|w| w.min(Duration::from_secs(86_400))));
+        let slept = start.elapsed();
+        let step = match wait {
+            Some(wait) if slept >= wait => wait,
+            _ => slept,
+        };
+        offset.set(offset.get() + step);
+    }
+
     /// Moves the paused clock forward to `tick` (never backward).
     pub(crate) fn advance_clock_to(&self, tick: u64) {
         if let Some(offset) = &self.paused {
@@ -74,14 +95,16 @@ impl Driver {
         }
     }
 
-    /// While inhibited, the paused clock waits for real wakeups instead of jumping to the next timer.
+    /// While inhibited, the paused clock runs at real speed instead of jumping to the next timer.
     pub(crate) fn auto_advance_inhibited(&self) -> bool {
         self.inhibit.get() != 0
     }
 
-    /// Counts work in flight outside the runtime (see [`Driver::auto_advance_inhibited`]).
-    #[allow(dead_code)] // used by the blocking pool
+    /// Counts work in flight outside the runtime (see [`Driver::auto_advance_inhibited`]); every `+1`
+    /// is matched by one `-1`.
     pub(crate) fn inhibit_auto_advance(&self, delta: isize) {
-        self.inhibit.set(self.inhibit.get().saturating_add_signed(delta));
+        let n = self.inhibit.get().checked_add_signed(delta);
+        debug_assert!(n.is_some(), "auto-advance released more often than inhibited");
+        self.inhibit.set(n.unwrap_or(0));
     }
 }
