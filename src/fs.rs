@@ -3,7 +3,8 @@
 //! Each function copies its arguments, runs the matching `std::fs` call through
 //! [`spawn_blocking`] and returns its result, so the runtime's thread never
 //! waits on the disk. Every failure is an [`io::Error`]: the OS error of the call, or `Other` if the job
-//! could not complete (the runtime is shutting down). An operation whose future is dropped still runs to
+//! could not complete (the runtime is shutting down). A panic inside the job (a bug, not an I/O error)
+//! is resumed in the awaiting task rather than turned into an error. An operation whose future is dropped still runs to
 //! completion on its pool thread (a file write is not undone), like asyncio's `to_thread`.
 //!
 //! # Examples
@@ -35,7 +36,11 @@ where
     F: FnOnce() -> io::Result<T> + Send + 'static,
     T: Send + 'static,
 {
-    spawn_blocking(f).await?
+    match spawn_blocking(f).await {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Reads a whole file into a vector (`std::fs::read`).

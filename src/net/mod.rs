@@ -1,9 +1,10 @@
 //! Networking: TCP, UDP and Unix-domain sockets driven by the runtime's reactor (asyncio's streams and
 //! transports).
 //!
-//! Every socket is non-blocking and registered with the reactor of the runtime it was created in (the
-//! `reactor` box of `DESIGN.md`'s data flow). An operation first tries the system call; if the OS answers
-//! "would block", the task's waker is stored and the task is woken when the socket becomes ready. Errors are
+//! Every socket is non-blocking and registered with the reactor of the runtime it was created in. An
+//! operation waits until the reactor has reported the socket ready, then makes the system call; when the
+//! OS answers "would block", the readiness is cleared, the task's waker is stored and the task is woken
+//! at the socket's next readiness event. Errors are
 //! plain [`std::io::Error`]s, and a failing connection (refused, reset by peer, broken pipe) fails only
 //! the calls on that socket.
 //!

@@ -92,6 +92,9 @@ impl<S: Source> IoSource<S> {
         loop {
             ready!(self.poll_ready(dir, cx));
             if !self.core.reactor.take_budget() {
+                // Only this source's reactor resets the budget: from a foreign runtime, fail loudly
+                // rather than yield forever.
+                self.check_runtime();
                 // Yield to the other tasks and the reactor; the task runs again next turn.
                 cx.waker().wake_by_ref();
                 return Poll::Pending;

@@ -1,5 +1,5 @@
 //! The scheduler: run queue, table of live tasks, and the loop that drives them with the reactor and the
-//! timer wheel (the data flow of `DESIGN.md`).
+//! timer wheel (the data flow sketched in the README's design paragraph).
 //!
 //! One turn of the loop: poll the `block_on` future if it was woken; poll up to `event_interval` tasks from
 //! the run queue; move tasks woken from other threads onto the run queue; then, if work is left, poll the

@@ -1,6 +1,6 @@
 //! The hierarchical timer wheel: the engine behind `sleep`, `timeout` and `interval`.
 //!
-//! In the data flow of `DESIGN.md`, a task that awaits a timer inserts an entry here; when the run queue
+//! In the runtime's data flow, a task that awaits a timer inserts an entry here; when the run queue
 //! is empty the runtime parks until [`Wheel::next_expiration`], then calls [`Wheel::advance`] and wakes
 //! the wakers it hands out. The wheel is a pure data structure: it knows ticks, never clocks.
 //!
