@@ -242,3 +242,58 @@ fn the_block_on_future_takes_its_turn_in_line_like_asyncios_main_task() {
     });
     assert_eq!(log.take(), ["m0", "a1", "b1", "m1", "a2", "b2", "m2"]);
 }
+
+#[test]
+fn a_block_on_future_that_woke_itself_leaves_no_stale_turn_for_the_next_call() {
+    let rt = Runtime::new().unwrap();
+    rt.block_on(std::future::poll_fn(|cx| {
+        cx.waker().wake_by_ref();
+        Poll::Ready(())
+    }));
+    let polls = Rc::new(Cell::new(0));
+    rt.block_on({
+        let polls = polls.clone();
+        async move {
+            let ready = Rc::new(Cell::new(false));
+            let waker_slot: Rc<RefCell<Option<std::task::Waker>>> = Rc::default();
+            drop(solio::spawn({
+                let (ready, waker_slot) = (ready.clone(), waker_slot.clone());
+                async move {
+                    solio::yield_now().await;
+                    ready.set(true);
+                    if let Some(w) = waker_slot.borrow_mut().take() {
+                        w.wake();
+                    }
+                }
+            }));
+            std::future::poll_fn(|cx| {
+                polls.set(polls.get() + 1);
+                if ready.get() {
+                    Poll::Ready(())
+                } else {
+                    *waker_slot.borrow_mut() = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            })
+            .await;
+        }
+    });
+    assert_eq!(polls.get(), 2, "polled once before the task ran and once when it woke us");
+}
+
+#[test]
+fn a_panicking_destructor_of_a_detached_output_does_not_escape_block_on() {
+    struct Bomb;
+    impl Drop for Bomb {
+        fn drop(&mut self) {
+            panic!("output drop exploded");
+        }
+    }
+    let out = solio::run(async {
+        drop(solio::spawn(async { Bomb }));
+        solio::yield_now().await;
+        solio::yield_now().await;
+        "main finished"
+    });
+    assert_eq!(out, "main finished");
+}

@@ -177,6 +177,10 @@ impl Core {
         // `block_on` never nests, so one waker serves every call; it is made once per runtime.
         let main = &self.main;
         main.woken.store(false, Ordering::Release);
+        if self.main_queued.get() {
+            // A turn left over from an earlier `block_on` whose future woke itself before finishing.
+            self.run_queue.borrow_mut().retain(Option::is_some);
+        }
         self.main_queued.set(true);
         self.run_queue.borrow_mut().push_front(None);
         let mut cx = Context::from_waker(&self.main_waker);
@@ -335,19 +339,11 @@ impl Core {
     /// Drops every task's future (on this thread), then every queued reference; later wakes are no-ops.
     pub(crate) fn shutdown(self: &std::rc::Rc<Core>) {
         let _enter = context::enter_unchecked(self);
-        loop {
-            // A future's destructor may spawn: repeat until the table stays empty.
-            let tasks: Vec<RawTask> = self.owned.borrow_mut().drain().collect();
-            if tasks.is_empty() {
-                break;
-            }
-            for task in tasks {
-                if !task.is_complete() {
-                    task.cancel();
-                    task.complete();
-                }
-            }
-        }
+        self.cancel_all_tasks();
+        // Jobs not started are dropped, running ones detached (never waited for). A dropped job's
+        // captures may spawn: cancel again afterwards.
+        self.blocking.shutdown();
+        self.cancel_all_tasks();
         let remote = {
             let mut remote = self.shared.remote.lock().unwrap_or_else(PoisonError::into_inner);
             remote.closed = true;
@@ -358,8 +354,24 @@ impl Core {
         let queued = std::mem::take(&mut *self.run_queue.borrow_mut());
         drop(queued);
         drop(self.fired.take());
-        // After the tasks: jobs not started are dropped, running ones detached (never waited for).
-        self.blocking.shutdown();
+    }
+
+    /// Drops every live task's future, until the table stays empty (a destructor may spawn). Each task
+    /// leaves the table only as it is cancelled, so a panicking destructor leaves the others owned.
+    fn cancel_all_tasks(&self) {
+        loop {
+            let keys: Vec<usize> = self.owned.borrow().iter().map(|(key, _)| key).collect();
+            if keys.is_empty() {
+                return;
+            }
+            for key in keys {
+                let task = self.owned.borrow_mut().try_remove(key);
+                if let Some(task) = task.filter(|t| !t.is_complete()) {
+                    task.cancel();
+                    task.complete();
+                }
+            }
+        }
     }
 }
 

@@ -161,9 +161,13 @@ impl RawTask {
         let h = self.header();
         h.state.fetch_or(COMPLETE, Ordering::AcqRel);
         if h.flags.get() & JOIN_INTEREST == 0 {
-            // Nobody will read the output: drop it now, on this thread.
-            // SAFETY: the task is complete, the stage holds its output (or is consumed already).
-            unsafe { (h.vtable.drop_output)(self.ptr) };
+            // Nobody will read the output: drop it now, on this thread. A detached task's panicking
+            // output destructor is caught like a panic of the task itself, not let loose in `block_on`.
+            let drop_output = || {
+                // SAFETY: the task is complete, the stage holds its output (or is consumed already).
+                unsafe { (h.vtable.drop_output)(self.ptr) }
+            };
+            let _ = panic::catch_unwind(AssertUnwindSafe(drop_output));
         }
         if let Some(w) = h.join_waker.take() {
             w.wake();
