@@ -296,19 +296,24 @@ impl Core {
         }
         if self.time.is_paused() && !self.time.auto_advance_inhibited() {
             // Virtual time only moves when nothing else can happen: check I/O without blocking first.
-            self.reactor.poll(Some(Duration::ZERO));
+            if self.reactor.has_sources() {
+                self.reactor.poll(Some(Duration::ZERO));
+            }
             self.drain_remote();
             if busy() {
                 return;
             }
-            let next = self.time.wheel.borrow().next_expiration();
-            match next {
-                Some(tick) => {
-                    self.time.advance_clock_to(tick);
-                    self.fire_timers();
-                }
-                None => {
-                    self.reactor.poll(None);
+            if !self.time.wheel.borrow().has_pending() {
+                self.reactor.poll(None);
+            }
+            // Jump from tick to tick (some are only the wheel's cascade points) until a timer fires.
+            loop {
+                let next = self.time.wheel.borrow().next_expiration();
+                let Some(tick) = next else { break };
+                self.time.advance_clock_to(tick);
+                self.fire_timers();
+                if busy() {
+                    break;
                 }
             }
         } else if self.time.is_paused() {

@@ -167,31 +167,29 @@ impl Future for Sleep {
         if this.done {
             return Poll::Ready(());
         }
+        if this.entry.is_none() && this.due {
+            // Already due when made: yield once (like `asyncio.sleep(0)`) without touching the wheel or
+            // the clock. A sleep that fell due later goes through the wheel, which fires past ticks at
+            // the scheduler's next turn. The wake runs with no borrow held: a waker may run any code.
+            this.done = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        let Some(key) = this.entry else {
+            let tick = this.core.time.deadline_tick(this.deadline.into_std());
+            let waker = cx.waker().clone();
+            this.entry = Some(this.core.time.wheel.borrow_mut().insert(tick, waker));
+            return Poll::Pending;
+        };
         let mut wheel = this.core.time.wheel.borrow_mut();
-        match this.entry {
-            Some(key) if wheel.is_fired(key) => {
-                wheel.remove(key);
-                this.entry = None;
-                this.done = true;
-                Poll::Ready(())
-            }
-            Some(key) => {
-                wheel.set_waker(key, cx.waker());
-                Poll::Pending
-            }
-            None if this.due => {
-                // Already due when made: yield once (like `asyncio.sleep(0)`) without touching the
-                // wheel or the clock. A sleep that fell due later goes through the wheel, which fires
-                // past ticks at the scheduler's next turn.
-                this.done = true;
-                cx.waker().wake_by_ref();
-                Poll::Pending
-            }
-            None => {
-                let tick = this.core.time.deadline_tick(this.deadline.into_std());
-                this.entry = Some(wheel.insert(tick, cx.waker().clone()));
-                Poll::Pending
-            }
+        if wheel.is_fired(key) {
+            wheel.remove(key);
+            this.entry = None;
+            this.done = true;
+            Poll::Ready(())
+        } else {
+            wheel.set_waker(key, cx.waker());
+            Poll::Pending
         }
     }
 }
