@@ -22,8 +22,9 @@ pub const DEFAULT_EVENT_INTERVAL: usize = 61;
 /// # The `SOLIO_CLOCK` environment variable
 /// When `SOLIO_CLOCK=paused` is set, `run` builds its runtime with the
 /// [paused clock](Builder::paused_clock): a whole program that sleeps for minutes then runs in
-/// milliseconds, with the same output, which is how the test suite checks the examples. Any other
-/// value is an error (a panic naming it), so a typo does not go unnoticed. Runtimes made with
+/// milliseconds, with the same output, which is how the test suite checks the examples. `real` (or
+/// no variable) keeps the real clock; any other value is an error (a panic naming it), so a typo does not
+/// go unnoticed. Runtimes made with
 /// [`Builder`] ignore the variable.
 ///
 /// # Panics

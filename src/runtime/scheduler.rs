@@ -1,10 +1,11 @@
 //! The scheduler: run queue, table of live tasks, and the loop that drives them with the reactor and the
 //! timer wheel (the data flow sketched in the README's design paragraph).
 //!
-//! One turn of the loop: poll the `block_on` future if it was woken; poll up to `event_interval` tasks from
-//! the run queue; move tasks woken from other threads onto the run queue; then, if work is left, poll the
-//! reactor with a zero timeout and fire due timers (so busy tasks never starve I/O or timers), and if not,
-//! park in the reactor until the next timer deadline, an I/O event or a wake from another thread.
+//! One turn of the loop: poll up to `event_interval` entries from the run queue, where the `block_on`
+//! future takes its turn like a task; move tasks woken from other threads onto the run queue; then, if
+//! work is left, poll the reactor with a zero timeout and fire due timers (so busy tasks never starve I/O
+//! or timers), and if not, park in the reactor until the next timer deadline, an I/O event or a wake from
+//! another thread (with the paused clock: jump to the next deadline instead).
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -163,7 +164,8 @@ impl Core {
             entry.insert(owned);
         }
         self.run_queue.borrow_mut().push_back(Some(queued));
-        JoinHandle::new(join)
+        // SAFETY: `join` is a reference to the task just made for `future`, whose output is `F::Output`.
+        unsafe { JoinHandle::new(join) }
     }
 
     /// Number of tasks whose future is alive.
@@ -193,11 +195,7 @@ impl Core {
                 let Some(entry) = self.run_queue.borrow_mut().pop_front() else { break };
                 let Some(task) = entry else {
                     self.main_queued.set(false);
-                    let start = self.slow_poll.map(|_| std::time::Instant::now());
-                    let poll = future.as_mut().poll(&mut cx);
-                    if let Some(start) = start {
-                        self.check_slow_poll(start, || "the block_on future".into());
-                    }
+                    let poll = self.timed(|| future.as_mut().poll(&mut cx), || "the block_on future".into());
                     if let Poll::Ready(out) = poll {
                         return out;
                     }
@@ -222,16 +220,7 @@ impl Core {
     fn run_task(&self, task: RawTask) {
         match task.take_notified() {
             Next::Poll => {
-                let done = match self.slow_poll {
-                    None => task.poll(),
-                    Some(_) => {
-                        let start = std::time::Instant::now();
-                        let done = task.poll();
-                        self.check_slow_poll(start, || format!("task '{}'", self.task_name(&task)));
-                        done
-                    }
-                };
-                if done {
+                if self.timed(|| task.poll(), || format!("task '{}'", self.task_name(&task))) {
                     self.finish(&task);
                 }
             }
@@ -243,10 +232,15 @@ impl Core {
         }
     }
 
-    /// asyncio's debug-mode warning: one poll held the thread longer than the threshold.
-    fn check_slow_poll(&self, start: std::time::Instant, what: impl FnOnce() -> String) {
+    /// Runs one poll; with `slow_poll_threshold` set, times it and prints asyncio's debug-mode warning
+    /// when it held the thread longer than the threshold.
+    #[inline]
+    fn timed<R>(&self, poll: impl FnOnce() -> R, what: impl FnOnce() -> String) -> R {
+        let Some(limit) = self.slow_poll else { return poll() };
+        let start = std::time::Instant::now();
+        let out = poll();
         let took = start.elapsed();
-        if let Some(limit) = self.slow_poll.filter(|limit| took > *limit) {
+        if took > limit {
             eprintln!(
                 "solio: {} blocked the runtime for {:.1?} in one poll (slow_poll_threshold {:?}); \
                  move blocking work to solio::task::spawn_blocking",
@@ -255,6 +249,7 @@ impl Core {
                 limit
             );
         }
+        out
     }
 
     /// The name given at spawn, or `task-<id>`.

@@ -40,7 +40,9 @@ pub struct JoinHandle<T> {
 }
 
 impl<T> JoinHandle<T> {
-    pub(crate) fn new(raw: RawTask) -> JoinHandle<T> {
+    /// # Safety
+    /// `raw` is a task whose output type is `T`: the handle reads the output as a `T`.
+    pub(crate) unsafe fn new(raw: RawTask) -> JoinHandle<T> {
         JoinHandle { raw, _marker: PhantomData }
     }
 
@@ -121,8 +123,8 @@ impl<T> Future for JoinHandle<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut out: Poll<Result<T, JoinError>> = Poll::Pending;
-        // SAFETY: `out` has the task's output type (this handle was created for it by `spawn`), and a
-        // handle reads the output once: after a `Ready`, `read_output` panics instead of reading again.
+        // SAFETY: `out` has the task's output type, as `JoinHandle::new`'s contract demands; reading twice
+        // is not a safety matter: after a `Ready`, `read_output` panics instead of reading again.
         unsafe { self.raw.poll_join(&mut out as *mut Poll<Result<T, JoinError>> as *mut (), cx.waker()) };
         out
     }

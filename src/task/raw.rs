@@ -237,8 +237,8 @@ impl RawTask {
     /// otherwise stores `waker` to be woken at completion.
     ///
     /// # Safety
-    /// `dst` must point to a `Poll<Result<T, JoinError>>` where `T` is the task's output type, and the output
-    /// must not have been read before.
+    /// `dst` must point to a `Poll<Result<T, JoinError>>` where `T` is the task's output type. (A second
+    /// read is caught: it panics.)
     pub(crate) unsafe fn poll_join(&self, dst: *mut (), waker: &Waker) {
         let h = self.header();
         if self.is_complete() {
