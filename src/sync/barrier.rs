@@ -13,7 +13,7 @@ use std::mem;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::waiters::WaiterList;
+use super::waiters::{WaiterList, serve_front};
 
 /// A meeting point for `n` tasks: each [`wait`](Barrier::wait) blocks until `n` tasks are waiting, then
 /// all of them go on together and the barrier starts the next round. asyncio's `Barrier`.
@@ -117,19 +117,7 @@ impl Barrier {
 
     /// Releases the queued waiters, numbering them in arrival order, and returns the count released.
     fn release_round(&self) -> usize {
-        let mut index = 0;
-        loop {
-            let waker = {
-                let mut waiters = self.waiters.borrow_mut();
-                let Some((key, waker)) = waiters.pop_front() else {
-                    return index;
-                };
-                *waiters.data_mut(key) = Some(index);
-                waker
-            };
-            index += 1;
-            waker.wake();
-        }
+        serve_front(&self.waiters, usize::MAX, Some)
     }
 }
 

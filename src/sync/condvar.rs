@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::mutex::{Lock, Mutex, MutexGuard};
-use super::waiters::WaiterList;
+use super::waiters::{WaiterList, serve_front};
 
 /// A condition variable for solio's [`Mutex`]: tasks wait, with the lock released, until another task
 /// notifies them. asyncio's `Condition`, with the lock passed in as a guard.
@@ -175,17 +175,7 @@ impl Condvar {
     /// cond.notify(3);
     /// ```
     pub fn notify(&self, n: usize) {
-        for _ in 0..n {
-            let waker = {
-                let mut waiters = self.waiters.borrow_mut();
-                let Some((key, waker)) = waiters.pop_front() else {
-                    return;
-                };
-                *waiters.data_mut(key) = true;
-                waker
-            };
-            waker.wake();
-        }
+        serve_front(&self.waiters, n, |_| true);
     }
 
     /// Wakes every waiting task.

@@ -10,7 +10,7 @@ use std::mem;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::waiters::WaiterList;
+use super::waiters::{WaiterList, serve_front};
 
 /// A flag that starts clear; [`wait`](Event::wait) returns once it is set: asyncio's `Event`.
 ///
@@ -67,17 +67,7 @@ impl Event {
     /// ```
     pub fn set(&self) {
         self.is_set.set(true);
-        loop {
-            let waker = {
-                let mut waiters = self.waiters.borrow_mut();
-                let Some((key, waker)) = waiters.pop_front() else {
-                    return;
-                };
-                *waiters.data_mut(key) = true;
-                waker
-            };
-            waker.wake();
-        }
+        serve_front(&self.waiters, usize::MAX, |_| true);
     }
 
     /// Clears the flag; later calls to [`wait`](Event::wait) block until the next [`set`](Event::set).

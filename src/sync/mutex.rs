@@ -13,7 +13,7 @@ use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::waiters::WaiterList;
+use super::waiters::{WaiterList, serve_front};
 
 /// A lock that futures wait for in FIFO order, guarding a value of type `T`: asyncio's `Lock`.
 ///
@@ -159,20 +159,10 @@ impl<T> Mutex<T> {
 
     /// Releases the lock held by a guard being dropped: hands it to the first waiter, or unlocks.
     fn unlock(&self) {
-        let waker = {
-            let mut waiters = self.waiters.borrow_mut();
-            match waiters.pop_front() {
-                Some((key, waker)) => {
-                    *waiters.data_mut(key) = true;
-                    waker
-                }
-                None => {
-                    self.locked.set(false);
-                    return;
-                }
-            }
-        };
-        waker.wake();
+        // Hand the lock straight to the first waiter; with nobody in line, it is free.
+        if serve_front(&self.waiters, 1, |_| true) == 0 {
+            self.locked.set(false);
+        }
     }
 }
 

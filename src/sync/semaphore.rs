@@ -15,7 +15,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::waiters::WaiterList;
+use super::waiters::{WaiterList, serve_front};
 
 mod bounded;
 mod permit;
@@ -385,17 +385,7 @@ impl Semaphore {
     /// ```
     pub fn close(&self) {
         self.closed.set(true);
-        loop {
-            let waker = {
-                let mut waiters = self.waiters.borrow_mut();
-                let Some((key, waker)) = waiters.pop_front() else {
-                    return;
-                };
-                *waiters.data_mut(key) = Slot::Closed;
-                waker
-            };
-            waker.wake();
-        }
+        serve_front(&self.waiters, usize::MAX, |_| Slot::Closed);
     }
 
     /// Whether [`close`](Semaphore::close) has been called.

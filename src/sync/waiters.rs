@@ -17,6 +17,7 @@
 //! and a cancelled waiter could not be told apart from a new one reusing its index without generation
 //! counters; the linked slab gives exact O(1) removal with the dependency (`slab`) we already have.
 
+use std::cell::RefCell;
 use std::mem;
 use std::task::Waker;
 
@@ -147,6 +148,28 @@ impl<T> WaiterList<T> {
         }
         self.linked -= 1;
     }
+}
+
+/// Serves up to `max` waiters from the front of `list`, in line order: records `outcome(i)` for the
+/// `i`-th one served (from 0) and wakes it with no borrow held, since a waker may run any code. Returns
+/// how many were served.
+pub(crate) fn serve_front<T>(
+    list: &RefCell<WaiterList<T>>,
+    max: usize,
+    mut outcome: impl FnMut(usize) -> T,
+) -> usize {
+    let mut served = 0;
+    while served < max {
+        let waker = {
+            let mut waiters = list.borrow_mut();
+            let Some((key, waker)) = waiters.pop_front() else { break };
+            *waiters.data_mut(key) = outcome(served);
+            waker
+        };
+        served += 1;
+        waker.wake();
+    }
+    served
 }
 
 #[cfg(test)]
