@@ -40,6 +40,10 @@
 //! ```
 
 mod addr;
+/// The listen backlog of TCP and Unix listeners, as tokio's: room for bursts of connections between two
+/// `accept` calls (std and mio use 128; the kernel caps it at `net.core.somaxconn`).
+const BACKLOG: i32 = 1024;
+
 mod split;
 mod stream;
 mod tcp;

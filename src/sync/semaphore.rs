@@ -599,7 +599,7 @@ impl Drop for AcquireOwned {
 
 impl Semaphore {
     fn forget(&self, n: usize) {
-        self.forgotten.set(self.forgotten.get() + n);
+        self.forgotten.set(self.forgotten.get().saturating_add(n));
     }
 }
 

@@ -12,9 +12,7 @@ use super::TcpStream;
 use crate::net::addr::{self, ToSocketAddrs};
 use crate::reactor::{Direction, IoSource, current_core};
 
-/// The listen backlog, as tokio's: room for bursts of connections between two `accept` calls (std and
-/// mio use 128; the kernel caps it at `net.core.somaxconn`).
-const BACKLOG: i32 = 1024;
+use crate::net::BACKLOG;
 
 /// A TCP socket listening for connections (asyncio's `start_server` without the callback).
 ///

@@ -54,7 +54,7 @@ impl UnixListener {
         let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
         socket.set_nonblocking(true)?;
         socket.bind(&SockAddr::unix(path)?)?;
-        socket.listen(1024)?;
+        socket.listen(crate::net::BACKLOG)?;
         let listener = std::os::unix::net::UnixListener::from(std::os::fd::OwnedFd::from(socket));
         let listener = mio::net::UnixListener::from_std(listener);
         Ok(UnixListener { io: IoSource::new(listener, Interest::READABLE, "UnixListener::bind")? })
