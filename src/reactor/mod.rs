@@ -16,9 +16,10 @@
 //! Nothing is lost (an edge always follows a `WouldBlock`) and nothing spins (a cleared bit is not tried
 //! again until the OS says so). Readers and writers are woken separately.
 //!
-//! Wakers are collected while the slab is borrowed and called only after every borrow is released, so a
-//! waker that runs arbitrary code (dropping or creating sockets, say) cannot re-enter a borrowed
-//! `RefCell`.
+//! Wakers are collected while the slab is borrowed and woken (or dropped) only after every borrow is
+//! released, so a waker that runs arbitrary code (dropping or creating sockets, say) cannot re-enter a
+//! borrowed `RefCell`. The one waker operation under the borrow is the clone that stores a waiting
+//! task's waker: a clone only takes a reference, it runs no task code.
 
 mod source;
 #[cfg(test)]
