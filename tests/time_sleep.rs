@@ -37,6 +37,65 @@ fn real_clock_never_fires_early() {
 }
 
 #[test]
+fn virtual_time_moves_to_the_microsecond() {
+    // Ticks are microseconds: a deadline between two milliseconds is not rounded up to the next one.
+    let (elapsed, order) = paused().block_on(async {
+        let start = Instant::now();
+        let log = Log::new();
+        let a = {
+            let log = log.clone();
+            async move {
+                sleep(Duration::from_micros(1500)).await;
+                log.push("1500us")
+            }
+        };
+        let b = {
+            let log = log.clone();
+            async move {
+                sleep(Duration::from_micros(1250)).await;
+                log.push("1250us")
+            }
+        };
+        let c = {
+            let log = log.clone();
+            async move {
+                sleep(Duration::from_micros(1999)).await;
+                log.push("1999us")
+            }
+        };
+        let t0 = Instant::now();
+        solio::gather!(a, b, c).await;
+        assert_eq!(t0.elapsed(), Duration::from_micros(1999));
+        sleep(Duration::from_nanos(1)).await;
+        (start.elapsed(), log.take())
+    });
+    assert_eq!(order, ["1250us", "1500us", "1999us"]);
+    // Sub-microsecond deadlines round up to the next microsecond, never down.
+    assert_eq!(elapsed, Duration::from_micros(2000));
+}
+
+#[test]
+fn real_clock_sleeps_under_a_millisecond_are_not_rounded_up_to_one() {
+    // epoll waits in whole milliseconds; the reactor's timerfd ends a 200 µs wait on time instead. The
+    // fastest of 20 tries is checked, so a loaded machine that delays some of them cannot fail the test,
+    // while rounding up to 1 ms (which delays every one of them) does.
+    let elapsed: Vec<Duration> = solio::run(async {
+        let mut elapsed = Vec::new();
+        for _ in 0..20 {
+            let start = std::time::Instant::now();
+            sleep(Duration::from_micros(200)).await;
+            elapsed.push(start.elapsed());
+        }
+        elapsed
+    });
+    assert!(elapsed.iter().all(|&e| e >= Duration::from_micros(200)), "a sleep fired early: {elapsed:?}");
+    let fastest = elapsed.iter().min().copied().unwrap();
+    if cfg!(any(target_os = "linux", target_os = "android")) {
+        assert!(fastest < Duration::from_micros(900), "every 200 µs sleep took ≥ 900 µs: {elapsed:?}");
+    }
+}
+
+#[test]
 fn deadlines_fire_in_order_and_equal_ones_in_registration_order() {
     let log = Log::new();
     paused().block_on({

@@ -2,6 +2,8 @@
 //!
 //! The scheduler parks here (`poll` with the next timer deadline as timeout) and polls it with a zero
 //! timeout between batches of tasks. A `mio::Waker` on a reserved token lets other threads unblock it.
+//! On Linux a timerfd on another reserved token ends a wait to the microsecond when the timeout has a
+//! fractional millisecond, which epoll alone would round up (see `timerfd`).
 //!
 //! # Registrations
 //! Every I/O object ([`IoSource`]) owns one slot of a slab. Its mio [`Token`] packs the slot index in the
@@ -24,6 +26,8 @@
 mod source;
 #[cfg(test)]
 mod tests;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod timerfd;
 
 pub(crate) use source::{Direction, IoSource, current_core};
 
@@ -38,6 +42,9 @@ use slab::Slab;
 
 /// The token of the cross-thread unpark waker; never handed to an I/O source (see [`encode`]).
 const UNPARK: Token = Token(usize::MAX);
+/// The token of the timerfd; never handed to an I/O source either: its index bits are `INDEX_MASK`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const TIMER: Token = Token(INDEX_MASK);
 
 /// Low bits of a token: the slot index. 32 on 64-bit targets, 24 on 32-bit ones (16 M sources).
 const INDEX_BITS: u32 = if usize::BITS >= 64 { 32 } else { 24 };
@@ -71,6 +78,10 @@ pub(crate) struct Reactor {
     to_wake: RefCell<Vec<Waker>>,
     /// Operations tried since the last `poll` (see [`BUDGET`]).
     ops: Cell<u32>,
+    /// Created and registered at the first wait that needs it; `None` inside when that failed (the
+    /// waits then round up to whole milliseconds, as epoll does).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    timer: std::cell::OnceCell<Option<timerfd::TimerFd>>,
 }
 
 /// One registered I/O source.
@@ -109,8 +120,8 @@ impl Waiters {
     }
 }
 
-/// Packs a slot index and a generation into a token value; never `usize::MAX` ([`UNPARK`]) because
-/// indexes stop below `INDEX_MASK`.
+/// Packs a slot index and a generation into a token value; never `usize::MAX` ([`UNPARK`]) nor
+/// `INDEX_MASK` (the timerfd's token) because indexes stop below `INDEX_MASK`.
 fn encode(index: usize, generation: usize) -> usize {
     debug_assert!(index < INDEX_MASK);
     ((generation & GEN_MASK) << INDEX_BITS) | index
@@ -132,6 +143,8 @@ impl Reactor {
             next_gen: Cell::new(0),
             to_wake: RefCell::new(Vec::new()),
             ops: Cell::new(0),
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            timer: std::cell::OnceCell::new(),
         };
         Ok((reactor, unpark))
     }
@@ -154,6 +167,8 @@ impl Reactor {
     /// poller.
     pub(crate) fn poll(&self, timeout: Option<Duration>) {
         self.ops.set(0);
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        self.arm_precise(timeout);
         let mut to_wake = self.to_wake.take();
         {
             let mut events = self.events.borrow_mut();
@@ -166,6 +181,11 @@ impl Reactor {
             for event in events.iter() {
                 if event.token() == UNPARK {
                     // Only there to end the wait; the scheduler drains the remote queue next.
+                    continue;
+                }
+                #[cfg(any(target_os = "linux", target_os = "android"))]
+                if event.token() == TIMER {
+                    // Only there to end the wait; the scheduler fires the timers next.
                     continue;
                 }
                 let mut ready = 0;
@@ -189,6 +209,27 @@ impl Reactor {
             waker.wake();
         }
         self.to_wake.replace(to_wake);
+    }
+
+    /// Arms the timerfd for `timeout` when epoll would round it up: a fractional millisecond. Whole
+    /// milliseconds (and zero, and no timeout) need no help.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn arm_precise(&self, timeout: Option<Duration>) {
+        let Some(timeout) = timeout else { return };
+        if timeout.subsec_nanos() % 1_000_000 == 0 {
+            return;
+        }
+        let timer = self.timer.get_or_init(|| {
+            let timer = timerfd::TimerFd::new().ok()?;
+            let fd = std::os::fd::AsRawFd::as_raw_fd(&timer);
+            let registry = self.poll.borrow();
+            registry.registry().register(&mut mio::unix::SourceFd(&fd), TIMER, Interest::READABLE).ok()?;
+            Some(timer)
+        });
+        if let Some(timer) = timer {
+            // A failure leaves the wait to epoll's rounding: late by under a millisecond, never early.
+            let _ = timer.arm(timeout);
+        }
     }
 
     /// Registers `source` for `interest` and returns its key (the token value).

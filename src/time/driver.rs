@@ -1,12 +1,22 @@
 //! The runtime's clock and timer wheel, as the scheduler and `Sleep` use them.
 //!
-//! Ticks are whole milliseconds since the runtime was created. A deadline is rounded *up* to its tick and
-//! the clock's time *down*, so a timer never fires before its deadline.
+//! Ticks are whole microseconds since the runtime was created. A deadline is rounded *up* to its tick and
+//! the clock's time *down*, so a timer never fires before its deadline, and fires at most 1 µs (plus the
+//! time the OS takes to wake the thread) after it: the reactor parks to the microsecond (see
+//! `reactor::poll`), not to epoll's whole milliseconds.
 
 use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};
 
 use super::wheel::Wheel;
+
+/// Nanoseconds per tick: one tick is one microsecond.
+const TICK_NANOS: u128 = 1_000;
+
+/// The time from the driver's base to the start of `tick`.
+fn tick_offset(tick: u64) -> Duration {
+    Duration::from_micros(tick)
+}
 
 /// The clock and the wheel of one runtime.
 pub(crate) struct Driver {
@@ -45,20 +55,19 @@ impl Driver {
     /// The current tick, rounded down.
     pub(crate) fn now_tick(&self) -> u64 {
         let since = self.now().saturating_duration_since(self.base);
-        u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+        u64::try_from(since.as_nanos() / TICK_NANOS).unwrap_or(u64::MAX)
     }
 
     /// The tick of `deadline`, rounded up; `u64::MAX` for deadlines beyond what a tick can count.
     pub(crate) fn deadline_tick(&self, deadline: Instant) -> u64 {
         let since = deadline.saturating_duration_since(self.base);
-        let ms = since.as_millis() + u128::from(since.subsec_nanos() % 1_000_000 != 0);
-        u64::try_from(ms).unwrap_or(u64::MAX)
+        u64::try_from(since.as_nanos().div_ceil(TICK_NANOS)).unwrap_or(u64::MAX)
     }
 
     /// How long the real clock may park before the wheel has work; `None` when no timer is pending.
     pub(crate) fn park_timeout(&self) -> Option<Duration> {
         let tick = self.wheel.borrow().next_expiration()?;
-        let at = Duration::from_millis(tick);
+        let at = tick_offset(tick);
         let since = Instant::now().saturating_duration_since(self.base);
         // Parks longer than a day wake up early and park again: harmless, and keeps the timeout in range.
         Some(at.saturating_sub(since).min(Duration::from_secs(86_400)))
@@ -70,11 +79,8 @@ impl Driver {
     /// if the whole wait was slept.
     pub(crate) fn park_paused_at_real_speed(&self, park: impl FnOnce(Option<Duration>)) {
         let Some(offset) = &self.paused else { return park(self.park_timeout()) };
-        let wait = self
-            .wheel
-            .borrow()
-            .next_expiration()
-            .map(|tick| Duration::from_millis(tick).saturating_sub(offset.get()));
+        let wait =
+            self.wheel.borrow().next_expiration().map(|tick| tick_offset(tick).saturating_sub(offset.get()));
         let start = Instant::now();
         park(wait.map(|w| w.min(Duration::from_secs(86_400))));
         let slept = start.elapsed();
@@ -88,7 +94,7 @@ impl Driver {
     /// Moves the paused clock forward to `tick` (never backward).
     pub(crate) fn advance_clock_to(&self, tick: u64) {
         if let Some(offset) = &self.paused {
-            let to = Duration::from_millis(tick);
+            let to = tick_offset(tick);
             if to > offset.get() {
                 offset.set(to);
             }

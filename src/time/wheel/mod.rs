@@ -6,16 +6,17 @@
 //!
 //! # Geometry
 //!
-//! One tick is one millisecond. The wheel has [`LEVELS`] = 6 levels of [`SLOTS`] = 64 slots:
+//! The driver (`time::driver`) makes one tick one microsecond. The wheel has [`LEVELS`] = 6 levels of
+//! [`SLOTS`] = 64 slots:
 //!
 //! | level | one slot spans        | the level spans          |
 //! |-------|-----------------------|--------------------------|
-//! | 0     | 1 ms                  | 64 ms                    |
-//! | 1     | 64 ms                 | ~4.1 s                   |
-//! | 2     | ~4.1 s                | ~4.4 min                 |
-//! | 3     | ~4.4 min              | ~4.7 h                   |
-//! | 4     | ~4.7 h                | ~12.4 days               |
-//! | 5     | ~12.4 days            | 64^6 ms = 2^36 ms ≈ 2.2 years |
+//! | 0     | 1 µs                  | 64 µs                    |
+//! | 1     | 64 µs                 | ~4.1 ms                  |
+//! | 2     | ~4.1 ms               | ~262 ms                  |
+//! | 3     | ~262 ms               | ~16.8 s                  |
+//! | 4     | ~16.8 s               | ~17.9 min                |
+//! | 5     | ~17.9 min             | 64^6 µs = 2^36 µs ≈ 19.1 h |
 //!
 //! An entry due at `deadline` lives at the level of the highest 6-bit digit in which `deadline` and
 //! `elapsed` differ, in the slot given by that digit of `deadline` (Varghese & Lauck, "Hashed and
@@ -26,12 +27,12 @@
 //! land on a lower level, so an entry moves at most 5 times per `insert` or `reset` (plus once out
 //! of the parked list, below).
 //!
-//! Deadlines beyond the top level's current 2^36-tick block (further than ~2.2 years, up to
+//! Deadlines beyond the top level's current 2^36-tick block (further than ~19 hours, up to
 //! `u64::MAX`) are *parked* in one list beside the top level, with a lower bound of the earliest block
 //! they fall in. When `elapsed` reaches that bound, the list is scanned once: entries of that block
 //! enter the wheel, the others stay parked and the bound is recomputed. The wheel therefore jumps
 //! straight from one parked block to the next: advancing from 0 to `u64::MAX` in one call costs one scan
-//! per distinct block that holds parked entries, not one step per 2.2 years. Deadlines already due when
+//! per distinct block that holds parked entries, not one step per 19 hours. Deadlines already due when
 //! inserted (`deadline <= elapsed`) go to a *due* list that the next `advance` fires first.
 //!
 //! # Cost
@@ -65,7 +66,7 @@ const SLOT_BITS: u32 = 6;
 const SLOTS: usize = 1 << SLOT_BITS;
 /// Levels of the wheel.
 const LEVELS: usize = 6;
-/// Ticks covered by the whole wheel, as a power of two: 64^6 = 2^36 ticks (≈ 2.2 years at 1 ms).
+/// Ticks covered by the whole wheel, as a power of two: 64^6 = 2^36 ticks (≈ 19.1 hours at 1 µs).
 const RANGE_BITS: u32 = SLOT_BITS * LEVELS as u32;
 
 /// List index of the entries already due when inserted; they fire on the next `advance`.
@@ -116,7 +117,7 @@ impl List {
     const EMPTY: List = List { head: NIL, tail: NIL };
 }
 
-/// A hierarchical timer wheel of 6 levels × 64 slots with 1 ms ticks (see the module docs).
+/// A hierarchical timer wheel of 6 levels × 64 slots with 1 µs ticks (see the module docs).
 pub(crate) struct Wheel {
     /// The tick the wheel has been advanced to.
     elapsed: u64,
