@@ -477,12 +477,19 @@ unsafe fn wake_by_ref(data: *const ()) {
         }
     }
     if head == END {
-        // We made the stack non-empty: the parent must come and look. Wake outside the lock, in case
-        // the parent's waker runs arbitrary code.
-        let parent = header.parent.lock().unwrap_or_else(PoisonError::into_inner).take();
-        if let Some(parent) = parent {
-            parent.wake();
-        }
+        // We made the stack non-empty: the parent must come and look.
+        wake_parent(header);
+    }
+}
+
+/// Takes the parent's waker and wakes it, outside the lock in case it runs arbitrary code. Out of line:
+/// inlined, the lock (and its poison handling) made every wake save and restore the callee-saved
+/// registers only this slow path uses.
+#[inline(never)]
+fn wake_parent(header: &Header) {
+    let parent = header.parent.lock().unwrap_or_else(PoisonError::into_inner).take();
+    if let Some(parent) = parent {
+        parent.wake();
     }
 }
 
