@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
+use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -54,7 +55,8 @@ where
 {
     let set = WakerSet::new(iter.into_iter().map(|f| Some(f.into_future())));
     let pending = set.len();
-    AsCompleted { set: Some(set), pending, terminated: false }
+    // No futures, no set: the first poll ends the stream.
+    AsCompleted { set: (pending > 0).then_some(set), pending, terminated: false }
 }
 
 /// Stream returned by [`as_completed`]: the outputs in completion order.
@@ -75,7 +77,7 @@ where
 /// `poll_next` is cancel safe; dropping the stream drops the futures not finished yet.
 #[must_use = "streams do nothing unless polled"]
 pub struct AsCompleted<F> {
-    /// Each future until it finishes; the set is freed once all have.
+    /// Each future until it finishes; `None` once all have (or if there were none).
     set: Option<WakerSet<Option<F>>>,
     /// Futures not finished yet.
     pending: usize,
@@ -122,25 +124,19 @@ impl<F: Future> Stream for AsCompleted<F> {
             this.terminated = true;
             return Poll::Ready(None);
         };
-        set.begin_round(cx.waker());
-        while let Some(i) = set.next_ready() {
-            let (mut slot, waker) = set.child(i);
-            let Some(future) = slot.as_mut().as_pin_mut() else { continue };
-            if let Poll::Ready(output) = future.poll(&mut Context::from_waker(&waker)) {
-                slot.set(None);
-                this.pending -= 1;
-                if this.pending == 0 {
-                    this.set = None;
-                }
-                return Poll::Ready(Some(output));
-            }
-        }
+        // Stop at the first output: the slots still woken wait for the next call, first in line.
+        let round = set.poll_ready(cx, |_, mut slot, cx| {
+            let Some(future) = slot.as_mut().as_pin_mut() else { return ControlFlow::Continue(()) };
+            let Poll::Ready(output) = future.poll(cx) else { return ControlFlow::Continue(()) };
+            slot.set(None);
+            ControlFlow::Break(output)
+        });
+        let ControlFlow::Break(output) = round else { return Poll::Pending };
+        this.pending -= 1;
         if this.pending == 0 {
-            this.set = None;
-            this.terminated = true;
-            return Poll::Ready(None);
+            this.set = None; // free it now; the next call ends the stream
         }
-        Poll::Pending
+        Poll::Ready(Some(output))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

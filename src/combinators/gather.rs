@@ -1,7 +1,9 @@
 //! `gather` and `try_gather`: run many futures of one type concurrently inside the calling task.
 
+use std::convert::Infallible;
 use std::fmt;
 use std::future::{Future, IntoFuture};
+use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -110,29 +112,49 @@ impl<F: Future> Gather<F> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The engine of `Gather` and `TryGather`, which differ only in their policy: polls the woken
+    /// children. `stop` sees each child as it finishes: a break drops (cancels) every other child and
+    /// answers `Err` with its value at once. Once all have finished, answers `Ok` with their outputs in
+    /// input order, each passed through `output`. `name` is for the panic when polled again after that.
+    fn poll_with<E, O>(
+        &mut self,
+        cx: &Context<'_>,
+        name: &str,
+        mut stop: impl FnMut(Pin<&mut MaybeDone<F>>) -> ControlFlow<E>,
+        output: impl FnMut(F::Output) -> O,
+    ) -> Poll<Result<Vec<O>, E>> {
+        let set = self.set.as_mut().unwrap_or_else(|| panic!("{name} polled after it returned its output"));
+        let pending = &mut self.pending;
+        let round = set.poll_ready(cx, |_, mut child, cx| {
+            if !child.as_mut().poll_finish(cx) {
+                return ControlFlow::Continue(());
+            }
+            *pending -= 1;
+            stop(child)
+        });
+        if let ControlFlow::Break(e) = round {
+            // Fail fast: drop (cancel) every other child before answering.
+            self.set = None;
+            return Poll::Ready(Err(e));
+        }
+        if self.pending > 0 {
+            return Poll::Pending;
+        }
+        let mut set = self.set.take().expect("checked above");
+        let outputs =
+            (0..set.len()).map(|i| set.get_pin_mut(i).take_output().expect("every child has finished"));
+        Poll::Ready(Ok(outputs.map(output).collect()))
+    }
 }
 
 impl<F: Future> Future for Gather<F> {
     type Output = Vec<F::Output>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Vec<F::Output>> {
-        let this = self.get_mut();
-        let set = this.set.as_mut().expect("Gather polled after it returned its output");
-        set.begin_round(cx.waker());
-        while let Some(i) = set.next_ready() {
-            let (child, waker) = set.child(i);
-            if child.poll_finish(&mut Context::from_waker(&waker)) {
-                this.pending -= 1;
-            }
-        }
-        if this.pending > 0 {
-            return Poll::Pending;
-        }
-        let mut set = this.set.take().expect("checked above");
-        let out = (0..set.len())
-            .map(|i| set.get_pin_mut(i).take_output().expect("every child has finished"))
-            .collect();
-        Poll::Ready(out)
+        // Every output is kept, errors included (`return_exceptions=True`): nothing stops the gather.
+        let keep_all = |_: Pin<&mut MaybeDone<F>>| ControlFlow::<Infallible>::Continue(());
+        self.get_mut().poll_with(cx, "Gather", keep_all, |output| output).map(|Ok(out)| out)
     }
 }
 
@@ -182,9 +204,7 @@ where
     I: IntoIterator,
     I::Item: IntoFuture<Output = Result<T, E>>,
 {
-    let set = WakerSet::new(iter.into_iter().map(|f| MaybeDone::new(f.into_future())));
-    let pending = set.len();
-    TryGather { set: Some(set), pending }
+    TryGather { gather: gather(iter) }
 }
 
 /// Future returned by [`try_gather`]: resolves to the `Ok` values in input order, or the first `Err`.
@@ -204,8 +224,8 @@ where
 /// Dropping it drops every child; see [`try_gather`].
 #[must_use = "futures do nothing unless awaited"]
 pub struct TryGather<F: Future> {
-    set: Option<WakerSet<MaybeDone<F>>>,
-    pending: usize,
+    /// The same engine, with a fail-fast policy.
+    gather: Gather<F>,
 }
 
 impl<F: Future> TryGather<F> {
@@ -217,7 +237,7 @@ impl<F: Future> TryGather<F> {
     /// assert_eq!(g.len(), 3);
     /// ```
     pub fn len(&self) -> usize {
-        self.set.as_ref().map_or(0, WakerSet::len)
+        self.gather.len()
     }
 
     /// True when there are no futures to gather (or the output was returned already).
@@ -239,38 +259,18 @@ where
     type Output = Result<Vec<T>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Vec<T>, E>> {
-        let this = self.get_mut();
-        let set = this.set.as_mut().expect("TryGather polled after it returned its output");
-        set.begin_round(cx.waker());
-        while let Some(i) = set.next_ready() {
-            let (mut child, waker) = set.child(i);
-            if !child.as_mut().poll_finish(&mut Context::from_waker(&waker)) {
-                continue;
-            }
-            this.pending -= 1;
-            if child.as_mut().output_mut().is_some_and(|out| out.is_err()) {
-                let Some(Err(e)) = child.take_output() else { unreachable!("checked to be an error") };
-                // Fail fast: drop (cancel) every other child before answering.
-                this.set = None;
-                return Poll::Ready(Err(e));
-            }
-        }
-        if this.pending > 0 {
-            return Poll::Pending;
-        }
-        let mut set = this.set.take().expect("checked above");
-        let out = (0..set.len())
-            .map(|i| match set.get_pin_mut(i).take_output() {
-                Some(Ok(v)) => v,
-                _ => unreachable!("every child has finished with Ok"),
-            })
-            .collect();
-        Poll::Ready(Ok(out))
+        // Fail fast on the first error; the `Ok` values stay in their children until all are in.
+        let take_error = |child: Pin<&mut MaybeDone<F>>| match child.take_output_if(Result::is_err) {
+            Some(Err(e)) => ControlFlow::Break(e),
+            _ => ControlFlow::Continue(()),
+        };
+        let ok = |output: Result<T, E>| output.ok().expect("every error stops the gather");
+        self.get_mut().gather.poll_with(cx, "TryGather", take_error, ok)
     }
 }
 
 impl<F: Future> fmt::Debug for TryGather<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TryGather").field("len", &self.len()).field("pending", &self.pending).finish()
+        f.debug_struct("TryGather").field("len", &self.len()).field("pending", &self.gather.pending).finish()
     }
 }

@@ -41,18 +41,19 @@ impl<F: Future> MaybeDone<F> {
         !matches!(self, MaybeDone::Future { .. })
     }
 
-    /// The stored output, if there is one.
-    pub(crate) fn output_mut(self: Pin<&mut Self>) -> Option<&mut F::Output> {
-        match self.project() {
-            MaybeDoneProj::Done { output } => Some(output),
-            _ => None,
-        }
-    }
-
     /// Takes the stored output out, leaving `Gone`; `None` if the future has not finished (it is then
     /// left untouched) or the output was taken already.
-    pub(crate) fn take_output(mut self: Pin<&mut Self>) -> Option<F::Output> {
-        if !matches!(*self, MaybeDone::Done { .. }) {
+    pub(crate) fn take_output(self: Pin<&mut Self>) -> Option<F::Output> {
+        self.take_output_if(|_| true)
+    }
+
+    /// Like [`MaybeDone::take_output`], but only takes an output that `pred` accepts: `try_gather` takes
+    /// the first error out and leaves the `Ok` values in place.
+    pub(crate) fn take_output_if(
+        mut self: Pin<&mut Self>,
+        pred: impl FnOnce(&F::Output) -> bool,
+    ) -> Option<F::Output> {
+        if !matches!(&*self, MaybeDone::Done { output } if pred(output)) {
             return None;
         }
         match self.as_mut().project_replace(MaybeDone::Gone) {

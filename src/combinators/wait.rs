@@ -1,7 +1,9 @@
 //! `wait` and `wait_timeout`: wait for spawned tasks until a condition holds, keeping the rest running.
 
+use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
+use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -257,12 +259,11 @@ impl<T> Future for Wait<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Waited<T>> {
         let this = self.get_mut();
         let set = this.set.as_mut().expect("Wait polled after it returned its output");
-        set.begin_round(cx.waker());
-        while let Some(i) = set.next_ready() {
-            let (slot, waker) = set.child(i);
+        // Every woken task is looked at, even once the condition holds: `done` gets all that finished.
+        let ControlFlow::Continue(()) = set.poll_ready::<Infallible>(cx, |i, slot, cx| {
             let slot = slot.get_mut();
-            let Some(handle) = slot else { continue }; // a late wake of a task already collected
-            if let Poll::Ready(result) = Pin::new(handle).poll(&mut Context::from_waker(&waker)) {
+            // A slot of `None` is a late wake of a task already collected.
+            if let Some(Poll::Ready(result)) = slot.as_mut().map(|handle| Pin::new(handle).poll(cx)) {
                 *slot = None;
                 this.failed |= match &result {
                     Ok(output) => (this.is_failure)(output),
@@ -270,7 +271,8 @@ impl<T> Future for Wait<T> {
                 };
                 this.done.push((i, result));
             }
-        }
+            ControlFlow::Continue(())
+        });
         let len = set.len();
         if !this.satisfied(len) {
             let expired = this.deadline.as_mut().is_some_and(|d| Pin::new(d).poll(cx).is_ready());

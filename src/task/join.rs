@@ -65,10 +65,9 @@ impl<T> JoinHandle<T> {
     /// });
     /// ```
     pub fn abort(&self) {
-        if !self.raw.is_complete() {
-            if let Some(queued) = self.raw.request_abort() {
-                scheduler::schedule(queued);
-            }
+        // The same path as `AbortHandle::abort`: `request_abort` itself leaves a finished task alone.
+        if let Some(queued) = self.raw.request_abort() {
+            scheduler::schedule(queued);
         }
     }
 

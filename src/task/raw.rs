@@ -214,10 +214,30 @@ impl RawTask {
         if prev & (NOTIFIED | COMPLETE) == 0 { Some(self) } else { None }
     }
 
-    /// Requests an abort: sets `ABORT` and returns a queue reference if the task must be scheduled.
+    /// Requests an abort in one CAS loop on the state word; returns a queue reference when the caller
+    /// must schedule the task. A finished task, or one aborted already, is left as it is: the first
+    /// abort's queue entry sees `ABORT` in its [`RawTask::take_notified`] (or did, and the task is being
+    /// cancelled), so aborting twice schedules at most once. A queued task (`NOTIFIED`) only gets `ABORT`:
+    /// its entry cancels instead of polling. Any other task (idle, or running a poll) gets
+    /// `ABORT | NOTIFIED` and a reference for the queue, as in [`RawTask::notify`]; `scheduler::schedule`
+    /// takes it through the remote queue when called from another thread.
     pub(crate) fn request_abort(&self) -> Option<RawTask> {
-        self.header().state.fetch_or(ABORT, Ordering::AcqRel);
-        self.notify()
+        // `fetch_update` is the CAS loop: load, then `compare_exchange_weak` until it sticks.
+        let prev = self.header().state.fetch_update(Ordering::AcqRel, Ordering::Acquire, |cur| {
+            if cur & (ABORT | COMPLETE) != 0 {
+                None
+            } else if cur & NOTIFIED != 0 {
+                Some(cur | ABORT)
+            } else {
+                assert!(cur <= isize::MAX as usize, "task reference count overflow");
+                Some((cur | ABORT | NOTIFIED) + REF_ONE)
+            }
+        });
+        match prev {
+            // The task was idle: the reference counted above is the queue's.
+            Ok(prev) if prev & NOTIFIED == 0 => Some(RawTask { ptr: self.ptr }),
+            _ => None,
+        }
     }
 
     /// True once the future is gone (finished, panicked or cancelled). Any thread.
@@ -387,3 +407,55 @@ pub(crate) enum Next {
 
 /// The payload of a caught panic.
 pub(crate) type Panic = Box<dyn Any + Send + 'static>;
+
+#[cfg(test)]
+mod tests {
+    use std::future::pending;
+    use std::sync::atomic::Ordering;
+
+    use super::{ABORT, COMPLETE, NOTIFIED, Next, REF_ONE, RawTask};
+    use crate::runtime::context;
+
+    /// A task on no queue: the caller holds its three references (table, queue entry, join handle).
+    fn task() -> (RawTask, RawTask, RawTask) {
+        let rt = crate::Runtime::new().unwrap();
+        let shared = rt.block_on(async { context::with_current(|core| core.shared.clone()).unwrap() });
+        RawTask::new(pending::<()>(), shared, 1)
+    }
+
+    fn state(task: &RawTask) -> usize {
+        task.header().state.load(Ordering::SeqCst)
+    }
+
+    #[test]
+    fn abort_schedules_an_idle_task_once() {
+        let (task, queued, _join) = task();
+        assert_eq!(queued.take_notified(), Next::Poll, "polled, then idle");
+        let idle = state(&task);
+        let scheduled = task.request_abort().expect("an idle task is scheduled");
+        assert_eq!(state(&task), (idle | ABORT | NOTIFIED) + REF_ONE, "with one reference for the queue");
+        assert!(task.request_abort().is_none(), "queued already");
+        assert_eq!(scheduled.take_notified(), Next::Cancel);
+        // The scheduler is cancelling it (say, the future's destructor aborts it again): no second entry.
+        assert!(task.request_abort().is_none(), "cancelled already");
+        assert_eq!(state(&task), (idle | ABORT) + REF_ONE);
+    }
+
+    #[test]
+    fn abort_of_a_queued_or_finished_task_takes_no_reference() {
+        let (task, queued, _join) = task();
+        let before = state(&task);
+        assert!(task.request_abort().is_none(), "its queue entry will see ABORT");
+        assert_eq!(state(&task), before | ABORT);
+        assert_eq!(queued.take_notified(), Next::Cancel);
+
+        let (task, queued, _join) = self::task();
+        assert_eq!(queued.take_notified(), Next::Poll);
+        task.cancel();
+        task.complete();
+        let finished = state(&task);
+        assert_eq!(finished & COMPLETE, COMPLETE);
+        assert!(task.request_abort().is_none());
+        assert_eq!(state(&task), finished, "aborting a finished task changes nothing");
+    }
+}

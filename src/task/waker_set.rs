@@ -4,7 +4,8 @@
 //! Those combinators run many child futures inside one task. When a child's waker fires, only that child
 //! should be polled again, so that a wake costs O(woken) rather than O(children). A [`WakerSet`] gives
 //! every slot a waker that knows its index: waking it pushes the index on a ready list and wakes the
-//! *parent* (the task polling the combinator). The combinator then polls exactly the woken slots.
+//! *parent* (the task polling the combinator). The combinator then polls exactly the woken slots, through
+//! [`WakerSet::poll_ready`]: each combinator is that one call plus what it does with a child that finished.
 //!
 //! # Layout: one allocation
 //! ```text
@@ -33,7 +34,7 @@
 //! stack with one swap (no ABA: nothing is ever popped one by one), reverses it into wake order and appends
 //! it to its private *batch*. It polls from the batch, clearing `queued` just before each child's poll, so
 //! a child woken during its own poll goes back on the shared stack for the next round: within one round
-//! (one [`WakerSet::begin_round`]) each index comes out at most once. Indices left in the batch when a
+//! (one [`WakerSet::poll_ready`]) each index comes out at most once. Indices left in the batch when a
 //! consumer stops early (`as_completed` returning an item) stay there for the next round. The very first
 //! round needs no list: it sweeps the slots in order, with no atomic operation at all.
 //!
@@ -47,12 +48,12 @@ use std::alloc::{self, Layout};
 use std::fmt;
 use std::marker::PhantomData;
 use std::mem::{ManuallyDrop, align_of, size_of};
-use std::ops::Deref;
+use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::ptr::{self, NonNull};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering, fence};
 use std::sync::{Mutex, PoisonError};
-use std::task::{RawWaker, RawWakerVTable, Waker};
+use std::task::{Context, RawWaker, RawWakerVTable, Waker};
 
 /// The end of a chain of nodes, and the value of an empty stack.
 const END: usize = usize::MAX;
@@ -131,23 +132,19 @@ impl<T> WakerSet<T> {
     /// An iterator that reports a wrong exact length is handled correctly, just not in one allocation.
     pub(crate) fn new<I: IntoIterator<Item = T>>(iter: I) -> WakerSet<T> {
         let mut iter = iter.into_iter();
-        match iter.size_hint() {
+        let items: Vec<T> = match iter.size_hint() {
             (lo, Some(hi)) if lo == hi => match WakerSet::fill(lo, &mut iter) {
-                Ok(set) => set,
+                Ok(set) => return set,
                 Err(mut items) => {
                     items.extend(iter);
-                    let len = items.len();
-                    WakerSet::fill(len, &mut items.into_iter())
-                        .unwrap_or_else(|_| unreachable!("vec::IntoIter lied about its length"))
+                    items
                 }
             },
-            _ => {
-                let items: Vec<T> = iter.collect();
-                let len = items.len();
-                WakerSet::fill(len, &mut items.into_iter())
-                    .unwrap_or_else(|_| unreachable!("vec::IntoIter lied about its length"))
-            }
-        }
+            _ => iter.collect(),
+        };
+        let len = items.len();
+        WakerSet::fill(len, &mut items.into_iter())
+            .unwrap_or_else(|_| unreachable!("vec::IntoIter lied about its length"))
     }
 
     /// Allocates room for `cap` slots and fills them from `iter`. If `iter` has more than `cap` items,
@@ -241,12 +238,42 @@ impl<T> WakerSet<T> {
         unsafe { node_ptr(self.header, i).as_ref() }
     }
 
+    /// One round, the whole poll of a combinator over its children: registers `cx`'s waker as the parent,
+    /// then calls `poll(index, slot, child_cx)` for every slot woken since the last round, in wake order
+    /// (the first round: every slot, in order), with a context holding that slot's own waker. Stops early
+    /// when `poll` breaks, and returns its value; the slots still waiting stay first in line for the next
+    /// round. A slot woken during its own poll is polled again in the next round, not in this one.
+    ///
+    /// Call it at the start of every poll of the parent: a wake that arrives after the woken slots were
+    /// taken then finds the parent registered, so no wake is lost.
+    pub(crate) fn poll_ready<B>(
+        &mut self,
+        cx: &Context<'_>,
+        mut poll: impl FnMut(usize, Pin<&mut T>, &mut Context<'_>) -> ControlFlow<B>,
+    ) -> ControlFlow<B> {
+        self.begin_round(cx.waker());
+        while let Some(i) = self.next_ready() {
+            // Derived from the allocation's pointer, not from a `&Node`: the waker walks back to the header.
+            // SAFETY: `next_ready` yields only indices below `len` (the sweep stops at `len`, the batch
+            // holds nodes' own indices): node `i` is in bounds and initialized.
+            let node = unsafe { node_ptr(self.header, i) };
+            let raw = RawWaker::new(node.as_ptr() as *const (), &VTABLE);
+            // SAFETY: `node` belongs to this live set, and the vtable's functions uphold the `RawWaker`
+            // contract for node pointers. This waker owns no reference, so it is never dropped
+            // (`ManuallyDrop`); `poll` only borrows it through the `Context` for this call (a clone takes a
+            // reference of its own), while `&mut self` keeps the allocation alive.
+            let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw) });
+            poll(i, self.get_pin_mut(i), &mut Context::from_waker(&waker))?;
+        }
+        ControlFlow::Continue(())
+    }
+
     /// Starts a round: remembers `parent` as the waker to wake when a slot is woken, and moves the slots
     /// woken since the last round to the end of the batch that [`WakerSet::next_ready`] drains.
     ///
-    /// Call it at the start of every poll of the parent, before `next_ready`: a wake that arrives after
-    /// the stack was taken then finds `parent` registered, so no wake is lost.
-    pub(crate) fn begin_round(&mut self, parent: &Waker) {
+    /// Called first in every round, before `next_ready`: a wake that arrives after the stack was taken
+    /// then finds `parent` registered, so no wake is lost.
+    fn begin_round(&mut self, parent: &Waker) {
         // One lock per round. Cloning under it is fine (a clone never wakes, so it cannot come back to
         // this mutex); the old waker is dropped after the lock is released.
         let old = {
@@ -281,7 +308,7 @@ impl<T> WakerSet<T> {
 
     /// The next woken slot of this round, in wake order, or `None` when the batch is empty. The slot is
     /// marked not woken, so a wake from now on (even during its poll) queues it for the next round.
-    pub(crate) fn next_ready(&mut self) -> Option<usize> {
+    fn next_ready(&mut self) -> Option<usize> {
         if self.sweep < self.len {
             self.sweep += 1;
             return Some(self.sweep - 1);
@@ -301,32 +328,15 @@ impl<T> WakerSet<T> {
         Some(i)
     }
 
-    /// Slot `i`, pinned, with its waker (borrowed: cloning it takes a counted reference).
-    ///
-    /// # Panics
-    /// If `i >= len`.
-    pub(crate) fn child(&mut self, i: usize) -> (Pin<&mut T>, WakerRef<'_>) {
-        assert!(i < self.len, "index {i} out of range for a set of {}", self.len);
-        // Derived from the allocation's pointer, not from a `&Node`: the waker walks back to the header.
-        // SAFETY: `i < len`: node `i` is in bounds and initialized.
-        let node = unsafe { node_ptr(self.header, i) };
-        // SAFETY: `node` belongs to this live set; the vtable's functions uphold the `RawWaker` contract
-        // for node pointers; `WakerRef` never drops this waker (it owns no reference) and borrows the
-        // handle, which keeps the allocation alive meanwhile.
-        let waker = unsafe { Waker::from_raw(RawWaker::new(node.as_ptr() as *const (), &VTABLE)) };
-        let waker = WakerRef { waker: ManuallyDrop::new(waker), _borrow: PhantomData };
-        // SAFETY: `i < len` (checked above): the slot is initialized. The handle owns it exclusively
-        // (`&mut self`), and slots are never moved until they are dropped in place, so pinning holds.
-        let slot = unsafe { Pin::new_unchecked(&mut *self.slots.as_ptr().add(i)) };
-        (slot, waker)
-    }
-
     /// Slot `i`, pinned.
     ///
     /// # Panics
     /// If `i >= len`.
     pub(crate) fn get_pin_mut(&mut self, i: usize) -> Pin<&mut T> {
-        self.child(i).0
+        assert!(i < self.len, "index {i} out of range for a set of {}", self.len);
+        // SAFETY: `i < len` (checked above): the slot is initialized. The handle owns it exclusively
+        // (`&mut self`), and slots are never moved until they are dropped in place, so pinning holds.
+        unsafe { Pin::new_unchecked(&mut *self.slots.as_ptr().add(i)) }
     }
 }
 
@@ -356,26 +366,6 @@ impl<T> Drop for WakerSet<T> {
 impl<T> fmt::Debug for WakerSet<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WakerSet").field("len", &self.len).finish_non_exhaustive()
-    }
-}
-
-/// A child's waker, borrowed from its [`WakerSet`] for one poll; dereferences to [`Waker`].
-pub(crate) struct WakerRef<'a> {
-    waker: ManuallyDrop<Waker>,
-    _borrow: PhantomData<&'a ()>,
-}
-
-impl Deref for WakerRef<'_> {
-    type Target = Waker;
-
-    fn deref(&self) -> &Waker {
-        &self.waker
-    }
-}
-
-impl fmt::Debug for WakerRef<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WakerRef").finish_non_exhaustive()
     }
 }
 
@@ -433,7 +423,7 @@ unsafe fn release(header: NonNull<Header>) {
 }
 
 /// The child wakers' vtable. Each function receives the data pointer of a waker made by
-/// [`WakerSet::child`] (or cloned from one): a pointer to a node, derived from the allocation's pointer.
+/// [`WakerSet::poll_ready`] (or cloned from one): a pointer to a node, derived from the allocation's pointer.
 static VTABLE: RawWakerVTable = RawWakerVTable::new(clone_waker, wake, wake_by_ref, drop_waker);
 
 /// Takes one more reference for the new waker.
@@ -487,12 +477,19 @@ unsafe fn wake_by_ref(data: *const ()) {
         }
     }
     if head == END {
-        // We made the stack non-empty: the parent must come and look. Wake outside the lock, in case
-        // the parent's waker runs arbitrary code.
-        let parent = header.parent.lock().unwrap_or_else(PoisonError::into_inner).take();
-        if let Some(parent) = parent {
-            parent.wake();
-        }
+        // We made the stack non-empty: the parent must come and look.
+        wake_parent(header);
+    }
+}
+
+/// Takes the parent's waker and wakes it, outside the lock in case it runs arbitrary code. Out of line:
+/// inlined, the lock (and its poison handling) made every wake save and restore the callee-saved
+/// registers only this slow path uses.
+#[inline(never)]
+fn wake_parent(header: &Header) {
+    let parent = header.parent.lock().unwrap_or_else(PoisonError::into_inner).take();
+    if let Some(parent) = parent {
+        parent.wake();
     }
 }
 
@@ -507,9 +504,10 @@ unsafe fn drop_waker(data: *const ()) {
 
 #[cfg(test)]
 mod tests {
+    use std::ops::ControlFlow;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::task::{Wake, Waker};
+    use std::task::{Context, Wake, Waker};
 
     use super::WakerSet;
 
@@ -521,12 +519,29 @@ mod tests {
         }
     }
 
-    fn drain(set: &mut WakerSet<u32>) -> Vec<usize> {
-        std::iter::from_fn(|| set.next_ready()).collect()
+    /// One round under `parent`: the indices `poll_ready` hands out, breaking after `limit` of them.
+    fn round(set: &mut WakerSet<u32>, parent: &Waker, limit: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let _ = set.poll_ready(&Context::from_waker(parent), |i, _, _| {
+            out.push(i);
+            if out.len() == limit { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        });
+        out
     }
 
-    fn wakers(set: &mut WakerSet<u32>) -> Vec<Waker> {
-        (0..set.len()).map(|i| set.child(i).1.clone()).collect()
+    fn drain(set: &mut WakerSet<u32>, parent: &Waker) -> Vec<usize> {
+        round(set, parent, usize::MAX)
+    }
+
+    /// The first round under `parent`, which sweeps every slot in order: a clone of each slot's waker.
+    fn first_round<T>(set: &mut WakerSet<T>, parent: &Waker) -> Vec<Waker> {
+        let mut wakers = Vec::new();
+        let _ = set.poll_ready(&Context::from_waker(parent), |i, _, cx| {
+            assert_eq!(i, wakers.len(), "in order");
+            wakers.push(cx.waker().clone());
+            ControlFlow::<()>::Continue(())
+        });
+        wakers
     }
 
     #[test]
@@ -534,49 +549,44 @@ mod tests {
         let parent = Arc::new(Count::default());
         let pw = Waker::from(parent.clone());
         let mut set = WakerSet::new(0..5u32);
-        set.begin_round(&pw);
-        assert_eq!(drain(&mut set), [0, 1, 2, 3, 4]);
-        let w = wakers(&mut set);
-        set.begin_round(&pw);
-        assert_eq!(drain(&mut set), []);
+        let w = first_round(&mut set, &pw);
+        assert_eq!(w.len(), 5);
+        assert_eq!(drain(&mut set, &pw), []);
         w[3].wake_by_ref();
         w[1].wake_by_ref();
         w[3].wake_by_ref();
         assert_eq!(parent.0.load(Ordering::SeqCst), 1, "only the wake that made the list non-empty");
-        set.begin_round(&pw);
-        assert_eq!(drain(&mut set), [3, 1]);
+        assert_eq!(drain(&mut set, &pw), [3, 1]);
     }
 
     #[test]
     fn leftovers_stay_ahead_of_later_wakes() {
         let pw = Waker::from(Arc::new(Count::default()));
         let mut set = WakerSet::new(0..6u32);
-        set.begin_round(&pw);
-        let _ = drain(&mut set);
-        let w = wakers(&mut set);
+        let w = first_round(&mut set, &pw);
         for i in [4, 0, 2] {
             w[i].wake_by_ref();
         }
-        set.begin_round(&pw);
-        assert_eq!(set.next_ready(), Some(4));
-        // Stop early; 0 and 2 stay in the batch. Wakes meanwhile go after them, once each.
+        assert_eq!(round(&mut set, &pw, 1), [4]);
+        // Stopped early; 0 and 2 stay in the batch. Wakes meanwhile go after them, once each.
         w[5].wake_by_ref();
         w[0].wake_by_ref();
         w[4].wake_by_ref();
-        set.begin_round(&pw);
-        assert_eq!(drain(&mut set), [0, 2, 5, 4]);
+        assert_eq!(drain(&mut set, &pw), [0, 2, 5, 4]);
     }
 
     #[test]
-    fn a_slot_woken_while_handed_out_comes_back_next_round() {
+    fn a_slot_woken_during_its_poll_comes_back_next_round() {
         let pw = Waker::from(Arc::new(Count::default()));
         let mut set = WakerSet::new([7u32]);
-        set.begin_round(&pw);
-        assert_eq!(set.next_ready(), Some(0));
-        set.child(0).1.wake_by_ref();
-        assert_eq!(set.next_ready(), None, "not in this round");
-        set.begin_round(&pw);
-        assert_eq!(set.next_ready(), Some(0));
+        let mut seen = Vec::new();
+        let _ = set.poll_ready(&Context::from_waker(&pw), |i, slot, cx| {
+            seen.push((i, *slot));
+            cx.waker().wake_by_ref(); // the slot's own waker
+            ControlFlow::<()>::Continue(())
+        });
+        assert_eq!(seen, [(0, 7)], "not twice in one round");
+        assert_eq!(drain(&mut set, &pw), [0]);
         assert_eq!(*set.get_pin_mut(0), 7);
     }
 
@@ -584,10 +594,8 @@ mod tests {
     fn the_latest_parent_is_woken() {
         let (a, b) = (Arc::new(Count::default()), Arc::new(Count::default()));
         let mut set = WakerSet::new(0..2u32);
-        set.begin_round(&Waker::from(a.clone()));
-        let _ = drain(&mut set);
-        let w = wakers(&mut set);
-        set.begin_round(&Waker::from(b.clone()));
+        let w = first_round(&mut set, &Waker::from(a.clone()));
+        let _ = drain(&mut set, &Waker::from(b.clone()));
         w[0].wake_by_ref();
         assert_eq!((a.0.load(Ordering::SeqCst), b.0.load(Ordering::SeqCst)), (0, 1));
     }
@@ -596,7 +604,7 @@ mod tests {
     fn wakers_keep_the_memory_not_the_slots() {
         let slot = Arc::new(());
         let mut set = WakerSet::new([slot.clone(), slot.clone()]);
-        let w = set.child(1).1.clone();
+        let w = first_round(&mut set, &Waker::from(Arc::new(Count::default()))).remove(1);
         assert_eq!(Arc::strong_count(&slot), 3);
         drop(set);
         assert_eq!(Arc::strong_count(&slot), 1, "the handle dropped its slots");
@@ -608,15 +616,14 @@ mod tests {
     #[test]
     fn empty_set() {
         let mut set = WakerSet::<u32>::new(std::iter::empty());
-        set.begin_round(&Waker::from(Arc::new(Count::default())));
         assert_eq!(set.len(), 0);
-        assert_eq!(set.next_ready(), None);
+        assert_eq!(drain(&mut set, &Waker::from(Arc::new(Count::default()))), []);
     }
 
     #[test]
     #[should_panic(expected = "out of range")]
-    fn child_out_of_range_panics() {
+    fn slot_out_of_range_panics() {
         let mut set = WakerSet::new([1u32]);
-        let _ = set.child(1);
+        let _ = set.get_pin_mut(1);
     }
 }
