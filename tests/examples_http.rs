@@ -457,3 +457,21 @@ fn parse_request_one_pipelined_request_at_a_time() {
     assert_eq!(got, want.map(|(p, c)| (p.to_string(), c)));
     assert_eq!(rest, b"GET /e HTTP/1.1\r\n", "incomplete: left for the next read");
 }
+
+#[test]
+fn a_pipeline_larger_than_the_socket_buffers_flows_both_ways() {
+    paused().block_on(async {
+        let server = http::Server::start().await.unwrap();
+        let client = http::Client::new();
+        // Megabytes each way, so that both sides find their socket buffers full while the other is
+        // still writing: each keeps reading while its writes wait, or the pair would deadlock.
+        let path = format!("/nothing/{}", "x".repeat(200));
+        let url = server.url(&path);
+        let n = 20_000;
+        let results = timeout(Duration::from_secs(5), solio::gather((0..n).map(|_| client.get(&url))))
+            .await
+            .expect("no deadlock");
+        assert!(results.iter().all(|r| r.as_ref().is_ok_and(|r| r.status == 404)));
+        assert_eq!((server.connections_accepted(), server.requests_served()), (1, n));
+    });
+}
