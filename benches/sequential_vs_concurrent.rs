@@ -297,7 +297,7 @@ mod tokio_http {
                 return http::delay_answer(&path, n);
             }
         }
-        (404, "text/plain", "not found\n".into())
+        (404, http::TEXT, "not found\n".into())
     }
 
     // ---- the pipelining client
@@ -426,9 +426,10 @@ mod tokio_http {
                 let tx = {
                     let mut pipeline = pipeline.borrow_mut();
                     pipeline.closed |= response.close;
-                    pipeline.waiting.pop_front().ok_or_else(|| {
-                        io::Error::new(io::ErrorKind::InvalidData, "a response nobody asked for")
-                    })?
+                    pipeline
+                        .waiting
+                        .pop_front()
+                        .ok_or_else(|| http::invalid("a response nobody asked for"))?
                 };
                 let _ = tx.send(Ok(response.message));
             }
