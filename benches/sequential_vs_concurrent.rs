@@ -16,7 +16,9 @@
 //! and wakes. Both runtimes also add their timer's rounding to the 1 ms: the ideal is out of reach by
 //! up to a tick.
 //!
-//! Run: `cargo bench --bench sequential_vs_concurrent`.
+//! Run: `cargo bench --bench sequential_vs_concurrent`. For the CPU time per request instead (no
+//! criterion, no timer wait mixed in): `SVC_BENCH_CPU_ITERATIONS=300 cargo bench --bench
+//! sequential_vs_concurrent` (see [`cpu_mode`]).
 
 #[path = "../examples/support/http.rs"]
 mod http;
@@ -44,6 +46,32 @@ fn sample_for(g: &mut BenchmarkGroup<'_, WallTime>, shape: &str, n: usize) {
     }
 }
 
+/// One iteration on solio: `n` requests on `client`, one after the other or all at once.
+async fn solio_run(client: &http::Client, url: &str, shape: &str, n: usize) {
+    if shape == "sequential" {
+        for _ in 0..n {
+            assert_eq!(client.get(url).await.unwrap().status, 200);
+        }
+    } else {
+        for r in solio::gather((0..n).map(|_| client.get(url))).await {
+            assert_eq!(r.unwrap().status, 200);
+        }
+    }
+}
+
+/// One iteration on tokio, the same shape.
+async fn tokio_run(client: &tokio_http::Client, url: &str, shape: &str, n: usize) {
+    if shape == "sequential" {
+        for _ in 0..n {
+            assert_eq!(client.get(url).await.unwrap().status, 200);
+        }
+    } else {
+        for r in futures::future::join_all((0..n).map(|_| client.get(url))).await {
+            assert_eq!(r.unwrap().status, 200);
+        }
+    }
+}
+
 fn solio_bench(g: &mut BenchmarkGroup<'_, WallTime>, shape: &str, n: usize) {
     let rt = solio::Runtime::new().unwrap();
     let (server, client, url) = rt.block_on(async {
@@ -53,19 +81,7 @@ fn solio_bench(g: &mut BenchmarkGroup<'_, WallTime>, shape: &str, n: usize) {
     });
     sample_for(g, shape, n);
     g.bench_function(format!("{shape}/{n}/solio"), |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                if shape == "sequential" {
-                    for _ in 0..n {
-                        assert_eq!(client.get(&url).await.unwrap().status, 200);
-                    }
-                } else {
-                    for r in solio::gather((0..n).map(|_| client.get(&url))).await {
-                        assert_eq!(r.unwrap().status, 200);
-                    }
-                }
-            })
-        })
+        b.iter(|| rt.block_on(solio_run(&client, &url, shape, n)))
     });
     // Inside the runtime, so that the connection's driver is cancelled (its socket closed) right away.
     rt.block_on(async { drop((client, server)) });
@@ -81,24 +97,71 @@ fn tokio_bench(g: &mut BenchmarkGroup<'_, WallTime>, shape: &str, n: usize) {
     });
     sample_for(g, shape, n);
     g.bench_function(format!("{shape}/{n}/tokio"), |b| {
-        b.iter(|| {
-            local.block_on(&rt, async {
-                if shape == "sequential" {
-                    for _ in 0..n {
-                        assert_eq!(client.get(&url).await.unwrap().status, 200);
-                    }
-                } else {
-                    for r in futures::future::join_all((0..n).map(|_| client.get(&url))).await {
-                        assert_eq!(r.unwrap().status, 200);
-                    }
-                }
-            })
-        })
+        b.iter(|| local.block_on(&rt, tokio_run(&client, &url, shape, n)))
     });
     local.block_on(&rt, async { drop((client, server)) });
 }
 
+/// The CPU time this thread has used so far.
+fn thread_cpu() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+/// Times `iterations` runs of `run` after a first one (which opens the connection): wall and thread CPU
+/// time of each.
+async fn samples<F: Future<Output = ()>>(
+    iterations: usize,
+    run: impl Fn() -> F,
+) -> Vec<(Duration, Duration)> {
+    run().await;
+    let mut samples = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let (wall, cpu) = (std::time::Instant::now(), thread_cpu());
+        run().await;
+        samples.push((wall.elapsed(), thread_cpu() - cpu));
+    }
+    samples
+}
+
+/// `SVC_BENCH_CPU_ITERATIONS=<k>` skips criterion and runs `k` iterations of `concurrent/N` on each
+/// runtime (N = 1,000, or `SVC_BENCH_N`), then prints the median wall time and the median CPU time of
+/// the thread per iteration and per request: the work per request, which the wall time mixes with the
+/// wait for the timers. Client and server share the thread, so the CPU time covers both.
+fn cpu_mode(iterations: usize, n: usize) {
+    let report = |runtime: &str, mut samples: Vec<(Duration, Duration)>| {
+        let mid = samples.len() / 2;
+        samples.sort_by_key(|s| s.0);
+        let wall = samples[mid].0;
+        samples.sort_by_key(|s| s.1);
+        let cpu = samples[mid].1;
+        println!(
+            "{runtime}: concurrent/{n}: wall {wall:.2?}, CPU {cpu:.2?} per iteration, {} ns CPU per request",
+            cpu.as_nanos() / n as u128
+        );
+    };
+    let rt = solio::Runtime::new().unwrap();
+    let solio = rt.block_on(async {
+        let server = http::Server::start().await.unwrap();
+        let (client, url) = (http::Client::new(), server.url(LATENCY_PATH));
+        samples(iterations, || solio_run(&client, &url, "concurrent", n)).await
+    });
+    report("solio", solio);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let tokio = tokio::task::LocalSet::new().block_on(&rt, async {
+        let server = tokio_http::Server::start().await.unwrap();
+        let (client, url) = (tokio_http::Client::new(), server.url(LATENCY_PATH));
+        samples(iterations, || tokio_run(&client, &url, "concurrent", n)).await
+    });
+    report("tokio", tokio);
+}
+
 fn main() {
+    if let Ok(iterations) = std::env::var("SVC_BENCH_CPU_ITERATIONS") {
+        let n = std::env::var("SVC_BENCH_N").map_or(1000, |n| n.parse().expect("SVC_BENCH_N: a number"));
+        cpu_mode(iterations.parse().expect("SVC_BENCH_CPU_ITERATIONS: a number"), n);
+        return;
+    }
     let mut c = configure().configure_from_args();
     let mut g = c.benchmark_group("sequential_vs_concurrent");
     for shape in ["sequential", "concurrent"] {
