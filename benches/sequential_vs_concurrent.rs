@@ -5,11 +5,20 @@
 //! after the other (`sequential/N/…`) or all at once with `gather` (`concurrent/N/…`). The ideal is
 //! N ms sequentially and 1 ms concurrently; the rest is the runtime's (and the kernel's) overhead.
 //!
-//! solio runs the examples' own server and client (`examples/support/http.rs`); tokio runs a line-for-line
-//! port of the same code (below), with `futures::future::join_all` as its gather. One connection per
-//! request on both.
+//! solio runs the examples' own server and pipelining client (`examples/support/http.rs`); tokio runs a
+//! line-for-line port of the same code (below) on a `LocalSet`, with `futures::future::join_all` as its
+//! gather. On both, the client keeps one connection to the server open across iterations (opened in the
+//! warm-up) and pipelines every request on it: the requests polled in one turn go out in one `write`;
+//! the server runs each request in a task of its own (`spawn` / `spawn_local`) as soon as it reads it
+//! and writes every answer that is ready, in request order, in one `write`. So an iteration costs a few
+//! system calls whatever N is; the rest is the work per request: the parsing and formatting, which both
+//! share (`examples/support/http_protocol.rs`), and each runtime's own task, timer, one-shot channel
+//! and wakes. Both runtimes also add their timer's rounding to the 1 ms: the ideal is out of reach by
+//! up to a tick.
 //!
-//! Run: `cargo bench --bench sequential_vs_concurrent`.
+//! Run: `cargo bench --bench sequential_vs_concurrent`. For the CPU time per request instead (no
+//! criterion, no timer wait mixed in): `SVC_BENCH_CPU_ITERATIONS=300 cargo bench --bench
+//! sequential_vs_concurrent` (see [`cpu_mode`]).
 
 #[path = "../examples/support/http.rs"]
 mod http;
@@ -37,60 +46,122 @@ fn sample_for(g: &mut BenchmarkGroup<'_, WallTime>, shape: &str, n: usize) {
     }
 }
 
+/// One iteration on solio: `n` requests on `client`, one after the other or all at once.
+async fn solio_run(client: &http::Client, url: &str, shape: &str, n: usize) {
+    if shape == "sequential" {
+        for _ in 0..n {
+            assert_eq!(client.get(url).await.unwrap().status, 200);
+        }
+    } else {
+        for r in solio::gather((0..n).map(|_| client.get(url))).await {
+            assert_eq!(r.unwrap().status, 200);
+        }
+    }
+}
+
+/// One iteration on tokio, the same shape.
+async fn tokio_run(client: &tokio_http::Client, url: &str, shape: &str, n: usize) {
+    if shape == "sequential" {
+        for _ in 0..n {
+            assert_eq!(client.get(url).await.unwrap().status, 200);
+        }
+    } else {
+        for r in futures::future::join_all((0..n).map(|_| client.get(url))).await {
+            assert_eq!(r.unwrap().status, 200);
+        }
+    }
+}
+
 fn solio_bench(g: &mut BenchmarkGroup<'_, WallTime>, shape: &str, n: usize) {
     let rt = solio::Runtime::new().unwrap();
-    let (server, url) = rt.block_on(async {
+    let (server, client, url) = rt.block_on(async {
         let server = http::Server::start().await.unwrap();
         let url = server.url(LATENCY_PATH);
-        (server, url)
+        (server, http::Client::new(), url)
     });
     sample_for(g, shape, n);
     g.bench_function(format!("{shape}/{n}/solio"), |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                if shape == "sequential" {
-                    for _ in 0..n {
-                        assert_eq!(http::get(&url).await.unwrap().status, 200);
-                    }
-                } else {
-                    for r in solio::gather((0..n).map(|_| http::get(&url))).await {
-                        assert_eq!(r.unwrap().status, 200);
-                    }
-                }
-            })
-        })
+        b.iter(|| rt.block_on(solio_run(&client, &url, shape, n)))
     });
-    rt.block_on(async { drop(server) });
+    // Inside the runtime, so that the connection's driver is cancelled (its socket closed) right away.
+    rt.block_on(async { drop((client, server)) });
 }
 
 fn tokio_bench(g: &mut BenchmarkGroup<'_, WallTime>, shape: &str, n: usize) {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let local = tokio::task::LocalSet::new();
-    let (server, url) = local.block_on(&rt, async {
+    let (server, client, url) = local.block_on(&rt, async {
         let server = tokio_http::Server::start().await.unwrap();
         let url = server.url(LATENCY_PATH);
-        (server, url)
+        (server, tokio_http::Client::new(), url)
     });
     sample_for(g, shape, n);
     g.bench_function(format!("{shape}/{n}/tokio"), |b| {
-        b.iter(|| {
-            local.block_on(&rt, async {
-                if shape == "sequential" {
-                    for _ in 0..n {
-                        assert_eq!(tokio_http::get(&url).await.unwrap().status, 200);
-                    }
-                } else {
-                    for r in futures::future::join_all((0..n).map(|_| tokio_http::get(&url))).await {
-                        assert_eq!(r.unwrap().status, 200);
-                    }
-                }
-            })
-        })
+        b.iter(|| local.block_on(&rt, tokio_run(&client, &url, shape, n)))
     });
-    drop(server);
+    local.block_on(&rt, async { drop((client, server)) });
+}
+
+/// The CPU time this thread has used so far.
+fn thread_cpu() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+/// Times `iterations` runs of `run` after a first one (which opens the connection): wall and thread CPU
+/// time of each.
+async fn samples<F: Future<Output = ()>>(
+    iterations: usize,
+    run: impl Fn() -> F,
+) -> Vec<(Duration, Duration)> {
+    run().await;
+    let mut samples = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let (wall, cpu) = (std::time::Instant::now(), thread_cpu());
+        run().await;
+        samples.push((wall.elapsed(), thread_cpu() - cpu));
+    }
+    samples
+}
+
+/// `SVC_BENCH_CPU_ITERATIONS=<k>` skips criterion and runs `k` iterations of `concurrent/N` on each
+/// runtime (N = 1,000, or `SVC_BENCH_N`), then prints the median wall time and the median CPU time of
+/// the thread per iteration and per request: the work per request, which the wall time mixes with the
+/// wait for the timers. Client and server share the thread, so the CPU time covers both.
+fn cpu_mode(iterations: usize, n: usize) {
+    let report = |runtime: &str, mut samples: Vec<(Duration, Duration)>| {
+        let mid = samples.len() / 2;
+        samples.sort_by_key(|s| s.0);
+        let wall = samples[mid].0;
+        samples.sort_by_key(|s| s.1);
+        let cpu = samples[mid].1;
+        println!(
+            "{runtime}: concurrent/{n}: wall {wall:.2?}, CPU {cpu:.2?} per iteration, {} ns CPU per request",
+            cpu.as_nanos() / n as u128
+        );
+    };
+    let rt = solio::Runtime::new().unwrap();
+    let solio = rt.block_on(async {
+        let server = http::Server::start().await.unwrap();
+        let (client, url) = (http::Client::new(), server.url(LATENCY_PATH));
+        samples(iterations, || solio_run(&client, &url, "concurrent", n)).await
+    });
+    report("solio", solio);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let tokio = tokio::task::LocalSet::new().block_on(&rt, async {
+        let server = tokio_http::Server::start().await.unwrap();
+        let (client, url) = (tokio_http::Client::new(), server.url(LATENCY_PATH));
+        samples(iterations, || tokio_run(&client, &url, "concurrent", n)).await
+    });
+    report("tokio", tokio);
 }
 
 fn main() {
+    if let Ok(iterations) = std::env::var("SVC_BENCH_CPU_ITERATIONS") {
+        let n = std::env::var("SVC_BENCH_N").map_or(1000, |n| n.parse().expect("SVC_BENCH_N: a number"));
+        cpu_mode(iterations.parse().expect("SVC_BENCH_CPU_ITERATIONS: a number"), n);
+        return;
+    }
     let mut c = configure().configure_from_args();
     let mut g = c.benchmark_group("sequential_vs_concurrent");
     for shape in ["sequential", "concurrent"] {
@@ -103,21 +174,39 @@ fn main() {
     c.final_summary();
 }
 
-/// `examples/support/http.rs` on tokio, as close to line for line as the two APIs allow (only the
-/// parts the benchmark uses: the `/delay` route and `get`).
+/// `examples/support/http.rs` on tokio, as close to line for line as the two APIs allow: the same
+/// server connection (a task per request, answers in order, batched writes) and the same pipelining
+/// client (one connection, a driver task, a one-shot channel per request), with the parsing and
+/// formatting shared. Only the parts the benchmark uses: the `/delay` route, no pages, no counters, no
+/// one-shot `get`.
 mod tokio_http {
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+    use std::convert::Infallible;
+    use std::future::{Future, poll_fn};
     use std::io;
     use std::net::SocketAddr;
+    use std::pin::Pin;
+    use std::rc::Rc;
+    use std::task::{Context, Poll, Waker};
     use std::time::Duration;
 
+    use futures_lite::future::{or, try_zip};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::tcp::{ReadHalf, WriteHalf};
     use tokio::net::{TcpSocket, TcpStream};
+    use tokio::sync::oneshot;
+    use tokio::task::JoinHandle;
 
-    use super::http;
+    use super::http::{self, Answer, Inbox, Response};
+
+    const LINGER: Duration = Duration::from_secs(1);
+
+    // ---- the server
 
     pub(crate) struct Server {
         addr: SocketAddr,
-        accept_loop: tokio::task::JoinHandle<()>,
+        accept_loop: JoinHandle<()>,
     }
 
     impl Drop for Server {
@@ -128,9 +217,8 @@ mod tokio_http {
 
     impl Server {
         pub(crate) async fn start() -> io::Result<Server> {
-            // `TcpListener::bind` would listen with mio's backlog of 128: at 1,000 simultaneous
-            // connects the kernel then drops SYNs and the clients retransmit after 1 s. Listen with
-            // 1,024 like solio's `bind`, which is what a tokio server expecting such bursts does.
+            // `TcpListener::bind` would listen with mio's backlog of 128; listen with 1,024 like
+            // solio's `bind` (the benchmark opens one connection, but the port stays the same code).
             let socket = TcpSocket::new_v4()?;
             socket.set_reuseaddr(true)?;
             socket.bind("127.0.0.1:0".parse().unwrap())?;
@@ -158,62 +246,259 @@ mod tokio_http {
         }
     }
 
-    async fn serve(mut stream: TcpStream) -> io::Result<()> {
-        let (head, _) = read_head(&mut stream).await?;
-        let (status, content_type, body) = match http::request_target(&head) {
-            Ok(path) => route(path).await,
-            Err(answer) => answer,
-        };
-        stream.write_all(http::response(status, content_type, &body).as_bytes()).await?;
-        stream.shutdown().await
+    struct Answers {
+        queue: VecDeque<(JoinHandle<Answer>, bool)>,
+        done: bool,
+        writer: Option<Waker>,
     }
 
-    async fn route(path: &str) -> (u16, &'static str, String) {
+    impl Drop for Answers {
+        fn drop(&mut self) {
+            for (task, _) in &self.queue {
+                task.abort();
+            }
+        }
+    }
+
+    async fn serve(mut stream: TcpStream) -> io::Result<()> {
+        stream.set_nodelay(true)?;
+        let answers = RefCell::new(Answers { queue: VecDeque::new(), done: false, writer: None });
+        let (mut rd, mut wr) = stream.split();
+        try_zip(read_requests(&mut rd, &answers), write_answers(&mut wr, &answers)).await?;
+        stream.shutdown().await?;
+        let _ = tokio::time::timeout(LINGER, async {
+            let mut discard = [0; 1024];
+            while stream.read(&mut discard).await? > 0 {}
+            io::Result::Ok(())
+        })
+        .await;
+        Ok(())
+    }
+
+    async fn read_requests(rd: &mut ReadHalf<'_>, answers: &RefCell<Answers>) -> io::Result<()> {
+        let mut inbox = Inbox::new();
+        loop {
+            let Some(request) = http::parse_request(inbox.unparsed()) else {
+                let n = rd.read(inbox.room()).await?;
+                if n == 0 {
+                    break;
+                }
+                inbox.filled(n);
+                continue;
+            };
+            let (len, close) = (request.len, request.close);
+            let task = match request.message {
+                Ok(path) => tokio::task::spawn_local(route(path.to_owned())),
+                Err(answer) => tokio::task::spawn_local(std::future::ready(answer)),
+            };
+            inbox.consume(len);
+            let mut answers = answers.borrow_mut();
+            answers.queue.push_back((task, close));
+            if let Some(writer) = answers.writer.take() {
+                writer.wake();
+            }
+            if close {
+                break;
+            }
+        }
+        let mut answers = answers.borrow_mut();
+        answers.done = true;
+        if let Some(writer) = answers.writer.take() {
+            writer.wake();
+        }
+        Ok(())
+    }
+
+    async fn write_answers(wr: &mut WriteHalf<'_>, answers: &RefCell<Answers>) -> io::Result<()> {
+        let mut out = Vec::new();
+        loop {
+            let (_count, last) = poll_fn(|cx| poll_answers(cx, &mut answers.borrow_mut(), &mut out)).await?;
+            wr.write_all(&out).await?;
+            out.clear();
+            if last {
+                return Ok(());
+            }
+        }
+    }
+
+    fn poll_answers(
+        cx: &mut Context<'_>,
+        answers: &mut Answers,
+        out: &mut Vec<u8>,
+    ) -> Poll<io::Result<(usize, bool)>> {
+        let mut count = 0;
+        while let Some((task, close)) = answers.queue.front_mut() {
+            let answer = match Pin::new(task).poll(cx) {
+                Poll::Ready(Ok(answer)) => answer,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(io::Error::other(e))),
+                Poll::Pending => break,
+            };
+            let close = *close;
+            answers.queue.pop_front();
+            http::write_response(out, &answer, close);
+            count += 1;
+            if close {
+                return Poll::Ready(Ok((count, true)));
+            }
+        }
+        if count > 0 {
+            Poll::Ready(Ok((count, false)))
+        } else if answers.queue.is_empty() && answers.done {
+            Poll::Ready(Ok((0, true)))
+        } else {
+            if answers.queue.is_empty() {
+                answers.writer = Some(cx.waker().clone());
+            }
+            Poll::Pending
+        }
+    }
+
+    async fn route(path: String) -> Answer {
         if let Some(n) = path.strip_prefix("/delay/") {
             if let Some(delay) = http::parse_delay(n) {
                 tokio::time::sleep(delay).await;
-                return http::delay_answer(path, n);
+                return http::delay_answer(&path, n);
             }
         }
-        (404, "text/plain", "not found\n".into())
+        (404, http::TEXT, "not found\n".into())
     }
 
-    async fn read_head(stream: &mut TcpStream) -> io::Result<(String, Vec<u8>)> {
-        let mut buf = Vec::with_capacity(1024);
-        let mut chunk = [0u8; 1024];
+    // ---- the pipelining client
+
+    pub(crate) struct Client {
+        connections: RefCell<Vec<(String, Connection)>>,
+    }
+
+    struct Connection {
+        pipeline: Rc<RefCell<Pipeline>>,
+        driver: JoinHandle<()>,
+    }
+
+    impl Drop for Client {
+        fn drop(&mut self) {
+            for (_, connection) in self.connections.get_mut() {
+                connection.driver.abort();
+            }
+        }
+    }
+
+    struct Pipeline {
+        out: Vec<u8>,
+        waiting: VecDeque<oneshot::Sender<io::Result<Response>>>,
+        writer: Option<Waker>,
+        closed: bool,
+    }
+
+    impl Client {
+        pub(crate) fn new() -> Client {
+            Client { connections: RefCell::new(Vec::new()) }
+        }
+
+        pub(crate) async fn get(&self, url: &str) -> io::Result<Response> {
+            let (host, path) = http::split_url(url)?;
+            let response = self.send(host, path);
+            response.await.unwrap_or_else(|_| Err(io::Error::other("the connection's driver was cancelled")))
+        }
+
+        fn send(&self, host: &str, path: &str) -> oneshot::Receiver<io::Result<Response>> {
+            let mut connections = self.connections.borrow_mut();
+            let index = match connections.iter().position(|(h, _)| h == host) {
+                Some(i) if !connections[i].1.pipeline.borrow().closed => i,
+                Some(i) => {
+                    connections[i].1 = Connection::open(host);
+                    i
+                }
+                None => {
+                    connections.push((host.to_owned(), Connection::open(host)));
+                    connections.len() - 1
+                }
+            };
+            let mut pipeline = connections[index].1.pipeline.borrow_mut();
+            http::push_request(&mut pipeline.out, host, path, false);
+            let (tx, rx) = oneshot::channel();
+            pipeline.waiting.push_back(tx);
+            if let Some(writer) = pipeline.writer.take() {
+                writer.wake();
+            }
+            rx
+        }
+    }
+
+    impl Connection {
+        fn open(host: &str) -> Connection {
+            let pipeline = Rc::new(RefCell::new(Pipeline {
+                out: Vec::new(),
+                waiting: VecDeque::new(),
+                writer: None,
+                closed: false,
+            }));
+            let driver = tokio::task::spawn_local(drive(host.to_owned(), pipeline.clone()));
+            Connection { pipeline, driver }
+        }
+    }
+
+    async fn drive(host: String, pipeline: Rc<RefCell<Pipeline>>) {
+        let Err(error) = async {
+            let mut stream = TcpStream::connect(&host).await?;
+            stream.set_nodelay(true)?;
+            let (mut rd, mut wr) = stream.split();
+            or(send_requests(&mut wr, &pipeline), receive_responses(&mut rd, &pipeline)).await
+        }
+        .await;
+        let waiting = {
+            let mut pipeline = pipeline.borrow_mut();
+            pipeline.closed = true;
+            pipeline.out = Vec::new();
+            std::mem::take(&mut pipeline.waiting)
+        };
+        for tx in waiting {
+            let _ = tx.send(Err(io::Error::new(error.kind(), error.to_string())));
+        }
+    }
+
+    async fn send_requests(wr: &mut WriteHalf<'_>, pipeline: &RefCell<Pipeline>) -> io::Result<Infallible> {
+        let mut batch = Vec::new();
         loop {
-            if let Some(split) = http::split_head(&mut buf)? {
-                return Ok(split);
-            }
-            let n = stream.read(&mut chunk).await?;
-            http::read_more(&mut buf, &chunk[..n])?;
+            poll_fn(|cx| take_queued(cx, &mut pipeline.borrow_mut(), &mut batch)).await;
+            wr.write_all(&batch).await?;
+            batch.clear();
         }
     }
 
-    pub(crate) struct Response {
-        pub(crate) status: u16,
+    fn take_queued(cx: &mut Context<'_>, pipeline: &mut Pipeline, batch: &mut Vec<u8>) -> Poll<()> {
+        if pipeline.out.is_empty() {
+            if !pipeline.writer.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                pipeline.writer = Some(cx.waker().clone());
+            }
+            return Poll::Pending;
+        }
+        std::mem::swap(batch, &mut pipeline.out);
+        Poll::Ready(())
     }
 
-    pub(crate) async fn get(url: &str) -> io::Result<Response> {
-        let (host, request) = http::request(url)?;
-        let mut stream = TcpStream::connect(host).await?;
-        stream.write_all(request.as_bytes()).await?;
-
-        let (head, mut body) = read_head(&mut stream).await?;
-        let (status, length) = http::parse_response_head(&head)?;
-        match length {
-            Some(length) if body.len() < length => {
-                let have = body.len();
-                body.resize(length, 0);
-                stream.read_exact(&mut body[have..]).await?;
+    async fn receive_responses(
+        rd: &mut ReadHalf<'_>,
+        pipeline: &RefCell<Pipeline>,
+    ) -> io::Result<Infallible> {
+        let mut inbox = Inbox::new();
+        loop {
+            let n = rd.read(inbox.room()).await?;
+            inbox.filled(n);
+            while let Some(response) = http::parse_response(inbox.unparsed(), n == 0)? {
+                inbox.consume(response.len);
+                let tx = {
+                    let mut pipeline = pipeline.borrow_mut();
+                    pipeline.closed |= response.close;
+                    pipeline
+                        .waiting
+                        .pop_front()
+                        .ok_or_else(|| http::invalid("a response nobody asked for"))?
+                };
+                let _ = tx.send(Ok(response.message));
             }
-            Some(length) => body.truncate(length),
-            None => {
-                stream.read_to_end(&mut body).await?;
+            if n == 0 {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the server closed the connection"));
             }
         }
-        let _body = String::from_utf8(body)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "body is not UTF-8"))?;
-        Ok(Response { status })
     }
 }

@@ -7,7 +7,9 @@
 //!
 //! Instead of httpbin.org, a small HTTP/1.1 server on loopback (`support/http.rs`) answers
 //! `/delay/{n}` after n seconds and `/status/{code}` with that code. Two URLs fail on purpose: one
-//! answers 500, one points at a port nobody listens on (connection refused).
+//! answers 500, one points at a port nobody listens on (connection refused). aiohttp's `ClientSession`
+//! is `http::Client`: like a session, it keeps its connection to a host open, and the concurrent
+//! requests to the server share it (pipelined, answered in order).
 //!
 //! ```sh
 //! cargo run --example lesson_http
@@ -21,15 +23,16 @@ use std::time::Duration;
 
 use solio::time::{Instant, timeout};
 
-/// Fetches one URL: its status and the length of its body (aiohttp's `fetch_url`).
-async fn fetch_url(url: &str) -> io::Result<(u16, usize)> {
-    let response = http::get(url).await?;
+/// Fetches one URL with the session: its status and the length of its body (aiohttp's `fetch_url`).
+async fn fetch_url(session: &http::Client, url: &str) -> io::Result<(u16, usize)> {
+    let response = session.get(url).await?;
     Ok((response.status, response.body.len()))
 }
 
-/// `safe_fetch`: a timeout and a client error become a message and `None`.
+/// `safe_fetch`: a session of its own; a timeout and a client error become a message and `None`.
 async fn safe_fetch(url: &str, path: &str) -> Option<String> {
-    match timeout(Duration::from_secs(3), http::get(url)).await {
+    let session = http::Client::new();
+    match timeout(Duration::from_secs(3), session.get(url)).await {
         Ok(Ok(response)) => Some(response.body),
         Ok(Err(e)) => {
             println!("Client error: {}", e.kind());
@@ -58,7 +61,8 @@ async fn main_async() {
     let start = Instant::now();
     // Like `gather(..., return_exceptions=True)`: every result comes back, errors included, in input
     // order.
-    let results = solio::gather(urls.iter().map(|url| fetch_url(url))).await;
+    let session = http::Client::new();
+    let results = solio::gather(urls.iter().map(|url| fetch_url(&session, url))).await;
     for (path, result) in paths.iter().zip(&results) {
         match result {
             Ok((status, length)) => println!("{path}: {status} ({length} bytes)"),

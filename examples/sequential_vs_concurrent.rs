@@ -2,7 +2,8 @@
 //!
 //! N requests, each taking LATENCY, are run one after the other and then all at once (`gather`),
 //! twice: first simulated (each request is a `sleep`), then real (each request is an HTTP GET over
-//! loopback to a server this program starts, which answers after LATENCY). The sequential run takes
+//! loopback to a server this program starts, which answers after LATENCY; the requests share one
+//! kept-alive connection, the concurrent ones pipelined on it). The sequential run takes
 //! about N × LATENCY, the concurrent one about LATENCY (or ⌈N / LIMIT⌉ × LATENCY with a concurrency
 //! limit, enforced by a `Semaphore`). Each run is drawn as a timeline, the comparison diagram of the
 //! tutorials: one bar per request on a common time axis; then the totals and the speedup.
@@ -82,9 +83,9 @@ async fn simulated(latency: Duration) -> io::Result<()> {
     Ok(())
 }
 
-/// A real request: `GET url`, which must answer 200.
-async fn real(url: &str) -> io::Result<()> {
-    let response = http::get(url).await?;
+/// A real request: `GET url` on the client's connection, which must answer 200.
+async fn real(client: &http::Client, url: &str) -> io::Result<()> {
+    let response = client.get(url).await?;
     if response.status != 200 {
         return Err(io::Error::other(format!("{url} answered {}", response.status)));
     }
@@ -139,7 +140,8 @@ async fn both_modes(opts: &Options) -> io::Result<()> {
     compare("simulated", opts, || simulated(opts.latency)).await?;
     let server = http::Server::start().await?;
     let url = server.url(&format!("/delay/{}ms", opts.latency.as_millis()));
-    compare("real HTTP", opts, || real(&url)).await?;
+    let client = http::Client::new();
+    compare("real HTTP", opts, || real(&client, &url)).await?;
     Ok(())
 }
 

@@ -115,7 +115,8 @@ fn defaults_ten_requests_of_200ms_and_a_thousand_over_loopback() {
     assert_eq!(lines[23], "simulated: sequential 2.00s, concurrent 200.00ms: 10.0x faster");
     assert_eq!(lines[46], "real HTTP: sequential 2.00s, concurrent 200.00ms: 10.0x faster");
 
-    // The largest N: 1,000 connections at once to the server in the same thread.
+    // The largest N: 1,000 requests at once, pipelined on one connection to the server in the same
+    // thread.
     let lines = run_example("sequential_vs_concurrent", &["--requests", "1000", "--latency-ms", "10"]);
     let totals: Vec<String> = lines.into_iter().filter(|l| !l.starts_with("  req")).collect();
     assert_lines(
