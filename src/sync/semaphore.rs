@@ -474,11 +474,26 @@ impl<S: Deref<Target = Semaphore>> Acquire<S> {
         Acquire { sem: Some(sem), waiter: Waiter::new(wanted) }
     }
 
-    /// Polls for the permits; ready with the semaphore handle and how many permits were taken on this
-    /// future's behalf.
+    /// Polls for the permits: on the first poll takes them at once if nobody is in line, else waits
+    /// in line to be served. Ready with the semaphore handle and the number of permits taken.
     fn poll_acquire(&mut self, cx: &mut Context<'_>) -> Poll<Result<(S, usize), AcquireError>> {
         let sem = self.sem.as_deref().expect("semaphore acquire polled after it completed");
-        let result = std::task::ready!(sem.poll_acquire(&mut self.waiter, cx));
+        let mut waiters = sem.waiters.borrow_mut();
+        let result = if let Some(wanted) = self.waiter.first_poll() {
+            let free = sem.permits.get();
+            if sem.closed.get() {
+                Err(AcquireError(()))
+            } else if waiters.is_empty() && free >= wanted {
+                sem.permits.set(free - wanted);
+                Ok(wanted)
+            } else {
+                self.waiter = waiters.push_back(wanted, cx.waker());
+                return Poll::Pending;
+            }
+        } else {
+            std::task::ready!(self.waiter.poll_served(&mut waiters, cx))
+        };
+        drop(waiters);
         let sem = self.sem.take().expect("checked above");
         Poll::Ready(result.map(|permits| (sem, permits)))
     }
@@ -501,47 +516,19 @@ impl Future for Acquire<Rc<Semaphore>> {
 }
 
 impl<S: Deref<Target = Semaphore>> Drop for Acquire<S> {
+    /// Leaves the line when the future is dropped early, handing on whatever it was given.
     fn drop(&mut self) {
-        if let Some(sem) = &self.sem {
-            sem.cancel_acquire(&mut self.waiter);
+        let Some(sem) = self.sem.as_deref() else { return };
+        match self.waiter.cancel(|| sem.waiters.borrow_mut()) {
+            // It may have been the head holding back smaller requests that the free permits cover.
+            Some(Slot::Waiting(_)) => sem.serve_waiters(),
+            Some(Slot::Served(Ok(permits))) => sem.release(permits),
+            Some(Slot::Served(Err(_))) | None => {}
         }
     }
 }
 
 impl Semaphore {
-    /// The body of an acquire's poll: takes the permits at once on the first poll if nobody is in
-    /// line, else waits in line to be served. Ready with the number of permits taken.
-    fn poll_acquire(
-        &self,
-        waiter: &mut Waiter<usize>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Result<usize, AcquireError>> {
-        let mut waiters = self.waiters.borrow_mut();
-        if let Some(wanted) = waiter.first_poll() {
-            if self.closed.get() {
-                return Poll::Ready(Err(AcquireError(())));
-            }
-            let free = self.permits.get();
-            if waiters.is_empty() && free >= wanted {
-                self.permits.set(free - wanted);
-                return Poll::Ready(Ok(wanted));
-            }
-            *waiter = waiters.push_back(wanted, cx.waker());
-            return Poll::Pending;
-        }
-        waiter.poll_served(&mut waiters, cx)
-    }
-
-    /// Leaves the line when an acquire is dropped early, handing on whatever it was given.
-    fn cancel_acquire(&self, waiter: &mut Waiter<usize>) {
-        match waiter.cancel(|| self.waiters.borrow_mut()) {
-            // It may have been the head holding back smaller requests that the free permits cover.
-            Some(Slot::Waiting(_)) => self.serve_waiters(),
-            Some(Slot::Served(Ok(permits))) => self.release(permits),
-            Some(Slot::Served(Err(_))) | None => {}
-        }
-    }
-
     fn forget(&self, n: usize) {
         self.forgotten.set(self.forgotten.get().saturating_add(n));
     }
