@@ -229,6 +229,71 @@ fn a_put_cancelled_after_its_item_went_in_changes_nothing() {
 }
 
 #[test]
+fn a_put_dropped_before_its_first_poll_drops_its_item_and_leaves_the_queue_alone() {
+    let drops = Rc::new(Cell::new(0));
+    let queue = PriorityQueue::new();
+    drop(queue.put(Tracked(drops.clone())));
+    assert_eq!(drops.get(), 1);
+    assert!(queue.is_empty());
+}
+
+#[test]
+fn a_put_cancelled_after_shutdown_handed_its_item_back_drops_it() {
+    let drops = Rc::new(Cell::new(0));
+    let queue = PriorityQueue::bounded(1);
+    queue.try_put(Tracked(drops.clone())).unwrap();
+    let mut put = Manual::new(queue.put(Tracked(drops.clone())));
+    put.pending();
+    queue.shutdown();
+    assert!(put.woken());
+    drop(put);
+    assert_eq!(drops.get(), 1, "the item handed back was dropped with the put, not put");
+    assert_eq!(queue.len(), 1);
+    drop(queue);
+    assert_eq!(drops.get(), 2);
+}
+
+#[test]
+fn a_getter_cancelled_after_shutdown_failed_it_gives_nothing_back() {
+    let queue = Queue::new();
+    let mut promised = Manual::new(queue.get());
+    let mut failed = Manual::new(queue.get());
+    promised.pending();
+    failed.pending();
+    queue.try_put(1).unwrap();
+    queue.shutdown();
+    assert!(promised.woken() && failed.woken());
+    // `failed` was promised nothing: dropping it must not free the item promised to `promised`.
+    drop(failed);
+    assert_eq!(queue.try_get(), Err(TryGetError::ShutDown));
+    assert_eq!(promised.ready(), Ok(1));
+    assert!(queue.is_empty());
+}
+
+#[test]
+fn a_released_join_cancelled_before_it_runs_is_harmless() {
+    let queue = Queue::new();
+    queue.try_put(()).unwrap();
+    let mut a = Manual::new(queue.join());
+    let mut b = Manual::new(queue.join());
+    a.pending();
+    b.pending();
+    queue.try_get().unwrap();
+    queue.task_done().unwrap();
+    assert!(a.woken() && b.woken());
+    drop(a);
+    b.ready();
+    // The joiners' line is intact: a new joiner waits for new work and is released when it is done.
+    queue.try_put(()).unwrap();
+    let mut c = Manual::new(queue.join());
+    c.pending();
+    queue.try_get().unwrap();
+    queue.task_done().unwrap();
+    assert!(c.woken());
+    c.ready();
+}
+
+#[test]
 fn getting_lets_waiting_putters_feed_waiting_getters() {
     // asyncio's test_get_with_waiting_putters, with getters queued as well.
     let queue = Queue::bounded(1);

@@ -205,6 +205,22 @@ fn close_fails_waiters_and_later_acquires_but_keeps_held_permits() {
 }
 
 #[test]
+fn cancelled_waiter_failed_by_close_gives_nothing_back() {
+    let sem = Rc::new(Semaphore::new(1));
+    let mut borrowed = Manual::new(sem.acquire_many(2));
+    let mut owned = Manual::new(sem.clone().acquire_many_owned(3));
+    borrowed.pending();
+    owned.pending();
+    sem.close();
+    assert!(borrowed.woken() && owned.woken());
+    drop(borrowed);
+    drop(owned);
+    // Closing took no permits on their behalf, so there are none for them to give back.
+    assert_eq!(sem.available_permits(), 1);
+    assert_eq!(Rc::strong_count(&sem), 1);
+}
+
+#[test]
 fn forget_takes_permits_out_for_good() {
     let sem = Semaphore::new(3);
     sem.try_acquire_many(2).unwrap().forget();

@@ -9,11 +9,10 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
-use std::mem;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::waiters::{WaiterList, serve_front};
+use super::waiters::{Waiter, WaiterList, serve_front};
 
 /// A meeting point for `n` tasks: each [`wait`](Barrier::wait) blocks until `n` tasks are waiting, then
 /// all of them go on together and the barrier starts the next round. asyncio's `Barrier`.
@@ -45,8 +44,8 @@ use super::waiters::{WaiterList, serve_front};
 /// ```
 pub struct Barrier {
     parties: usize,
-    /// Each waiter's data is its arrival index once its round has filled.
-    waiters: RefCell<WaiterList<Option<usize>>>,
+    /// The arrivals of the round being filled; each is served its arrival index when the round fills.
+    waiters: RefCell<WaiterList<(), usize>>,
 }
 
 impl Barrier {
@@ -112,12 +111,12 @@ impl Barrier {
     /// });
     /// ```
     pub fn wait(&self) -> impl Future<Output = BarrierWaitResult> {
-        Wait { barrier: self, state: WaitState::Idle }
+        Wait { barrier: self, waiter: Waiter::new(()) }
     }
 
     /// Releases the queued waiters, numbering them in arrival order, and returns the count released.
     fn release_round(&self) -> usize {
-        serve_front(&self.waiters, usize::MAX, Some)
+        serve_front(&self.waiters, usize::MAX, |index, ()| index)
     }
 }
 
@@ -176,16 +175,9 @@ impl BarrierWaitResult {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum WaitState {
-    Idle,
-    Queued(usize),
-    Done,
-}
-
 struct Wait<'a> {
     barrier: &'a Barrier,
-    state: WaitState,
+    waiter: Waiter<()>,
 }
 
 impl Future for Wait<'_> {
@@ -194,37 +186,24 @@ impl Future for Wait<'_> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BarrierWaitResult> {
         let this = self.get_mut();
         let barrier = this.barrier;
-        match this.state {
-            WaitState::Idle => {
-                let mut waiters = barrier.waiters.borrow_mut();
-                if waiters.len() + 1 < barrier.parties {
-                    this.state = WaitState::Queued(waiters.push_back(None, cx.waker()));
-                    return Poll::Pending;
-                }
-                drop(waiters);
-                let index = barrier.release_round();
-                this.state = WaitState::Done;
-                Poll::Ready(BarrierWaitResult { index, leader: true })
+        let mut waiters = barrier.waiters.borrow_mut();
+        if this.waiter.first_poll().is_some() {
+            if waiters.len() + 1 < barrier.parties {
+                this.waiter = waiters.push_back((), cx.waker());
+                return Poll::Pending;
             }
-            WaitState::Queued(key) => {
-                let mut waiters = barrier.waiters.borrow_mut();
-                let Some(index) = *waiters.data(key) else {
-                    waiters.set_waker(key, cx.waker());
-                    return Poll::Pending;
-                };
-                waiters.remove(key);
-                this.state = WaitState::Done;
-                Poll::Ready(BarrierWaitResult { index, leader: false })
-            }
-            WaitState::Done => panic!("barrier wait polled after it completed"),
+            drop(waiters);
+            let index = barrier.release_round();
+            return Poll::Ready(BarrierWaitResult { index, leader: true });
         }
+        this.waiter.poll_served(&mut waiters, cx).map(|index| BarrierWaitResult { index, leader: false })
     }
 }
 
 impl Drop for Wait<'_> {
     fn drop(&mut self) {
-        if let WaitState::Queued(key) = mem::replace(&mut self.state, WaitState::Done) {
-            self.barrier.waiters.borrow_mut().remove(key);
-        }
+        // Still in line: leaving it takes this arrival out of the count. Released: the round went on
+        // without needing anything back.
+        self.waiter.cancel(|| self.barrier.waiters.borrow_mut());
     }
 }

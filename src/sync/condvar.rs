@@ -2,8 +2,8 @@
 //! used with.
 //!
 //! A waiter gives up its [`MutexGuard`], queues on a FIFO [`WaiterList`], and once notified re-locks
-//! the mutex through the mutex's own (FIFO) lock future. A notification unlinks the head waiter and
-//! marks it; a waiter dropped after being marked passes the notification to the next waiter, so a
+//! the mutex through the mutex's own (FIFO) lock future. A notification serves the head waiter; a
+//! waiter dropped after being served passes the notification to the next waiter, so a
 //! `notify_one` is never swallowed by a cancelled task.
 
 use std::cell::RefCell;
@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::mutex::{Lock, Mutex, MutexGuard};
-use super::waiters::{WaiterList, serve_front};
+use super::waiters::{Slot, Waiter, WaiterList, serve_front};
 
 /// A condition variable for solio's [`Mutex`]: tasks wait, with the lock released, until another task
 /// notifies them. asyncio's `Condition`, with the lock passed in as a guard.
@@ -53,8 +53,8 @@ use super::waiters::{WaiterList, serve_front};
 /// });
 /// ```
 pub struct Condvar {
-    /// Each waiter's data says whether it has been notified.
-    waiters: RefCell<WaiterList<bool>>,
+    /// Waiters not notified yet; one that is served has been notified.
+    waiters: RefCell<WaiterList<(), ()>>,
 }
 
 impl Condvar {
@@ -175,7 +175,7 @@ impl Condvar {
     /// cond.notify(3);
     /// ```
     pub fn notify(&self, n: usize) {
-        serve_front(&self.waiters, n, |_| true);
+        serve_front(&self.waiters, n, |_, ()| ());
     }
 
     /// Wakes every waiting task.
@@ -213,10 +213,10 @@ impl fmt::Debug for Condvar {
 enum WaitState<'a, T> {
     /// Not polled yet: still holding the lock.
     Start(MutexGuard<'a, T>),
-    /// In the condvar's line under this key, with the mutex unlocked.
+    /// In the condvar's line, with the mutex unlocked.
     Waiting {
         mutex: &'a Mutex<T>,
-        key: usize,
+        waiter: Waiter<()>,
     },
     /// Notified, and queued for the mutex again.
     Relocking(Lock<'a, T>),
@@ -239,22 +239,15 @@ impl<'a, T> Future for Wait<'_, 'a, T> {
                     let WaitState::Start(guard) = mem::replace(&mut this.state, WaitState::Done) else {
                         unreachable!()
                     };
-                    let mutex = guard.mutex();
-                    let key = this.cond.waiters.borrow_mut().push_back(false, cx.waker());
-                    this.state = WaitState::Waiting { mutex, key };
+                    let waiter = this.cond.waiters.borrow_mut().push_back((), cx.waker());
+                    this.state = WaitState::Waiting { mutex: guard.mutex(), waiter };
                     // Unlock only once we are in line, so a notifier that takes the lock next sees us.
                     drop(guard);
                     return Poll::Pending;
                 }
-                WaitState::Waiting { mutex, key } => {
-                    let (mutex, key) = (*mutex, *key);
-                    let mut waiters = this.cond.waiters.borrow_mut();
-                    if !*waiters.data(key) {
-                        waiters.set_waker(key, cx.waker());
-                        return Poll::Pending;
-                    }
-                    waiters.remove(key);
-                    drop(waiters);
+                WaitState::Waiting { mutex, waiter } => {
+                    let mutex = *mutex;
+                    std::task::ready!(waiter.poll_served(&mut this.cond.waiters.borrow_mut(), cx));
                     this.state = WaitState::Relocking(Lock::new(mutex));
                 }
                 WaitState::Relocking(lock) => {
@@ -271,9 +264,8 @@ impl<'a, T> Future for Wait<'_, 'a, T> {
 impl<T> Drop for Wait<'_, '_, T> {
     fn drop(&mut self) {
         match mem::replace(&mut self.state, WaitState::Done) {
-            WaitState::Waiting { key, .. } => {
-                let (notified, _) = self.cond.waiters.borrow_mut().remove(key);
-                if notified {
+            WaitState::Waiting { mut waiter, .. } => {
+                if let Some(Slot::Served(())) = waiter.cancel(|| self.cond.waiters.borrow_mut()) {
                     self.cond.notify_one();
                 }
             }

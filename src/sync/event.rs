@@ -1,16 +1,15 @@
 //! [`Event`]: asyncio's `Event`, a flag that tasks can wait to see set.
 //!
-//! `set` raises the flag and releases every queued waiter by unlinking it from the [`WaiterList`] and
-//! marking it, so a released waiter returns on its next poll whatever the flag says by then.
+//! `set` raises the flag and releases every queued waiter by serving it from the [`WaiterList`], so a
+//! released waiter returns on its next poll whatever the flag says by then.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
-use std::mem;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::waiters::{WaiterList, serve_front};
+use super::waiters::{Waiter, WaiterList, serve_front};
 
 /// A flag that starts clear; [`wait`](Event::wait) returns once it is set: asyncio's `Event`.
 ///
@@ -40,8 +39,8 @@ use super::waiters::{WaiterList, serve_front};
 /// ```
 pub struct Event {
     is_set: Cell<bool>,
-    /// Each waiter's data says whether a `set` released it.
-    waiters: RefCell<WaiterList<bool>>,
+    /// Waiters in line are those a `set` has not released yet.
+    waiters: RefCell<WaiterList<(), ()>>,
 }
 
 impl Event {
@@ -67,7 +66,7 @@ impl Event {
     /// ```
     pub fn set(&self) {
         self.is_set.set(true);
-        serve_front(&self.waiters, usize::MAX, |_| true);
+        serve_front(&self.waiters, usize::MAX, |_, ()| ());
     }
 
     /// Clears the flag; later calls to [`wait`](Event::wait) block until the next [`set`](Event::set).
@@ -115,7 +114,7 @@ impl Event {
     /// });
     /// ```
     pub fn wait(&self) -> impl Future<Output = ()> {
-        Wait { event: self, state: WaitState::Idle }
+        Wait { event: self, waiter: Waiter::new(()) }
     }
 }
 
@@ -141,16 +140,9 @@ impl fmt::Debug for Event {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum WaitState {
-    Idle,
-    Queued(usize),
-    Done,
-}
-
 struct Wait<'a> {
     event: &'a Event,
-    state: WaitState,
+    waiter: Waiter<()>,
 }
 
 impl Future for Wait<'_> {
@@ -158,35 +150,21 @@ impl Future for Wait<'_> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        match this.state {
-            WaitState::Idle => {
-                if this.event.is_set.get() {
-                    this.state = WaitState::Done;
-                    return Poll::Ready(());
-                }
-                let key = this.event.waiters.borrow_mut().push_back(false, cx.waker());
-                this.state = WaitState::Queued(key);
-                Poll::Pending
+        let mut waiters = this.event.waiters.borrow_mut();
+        if this.waiter.first_poll().is_some() {
+            if this.event.is_set.get() {
+                return Poll::Ready(());
             }
-            WaitState::Queued(key) => {
-                let mut waiters = this.event.waiters.borrow_mut();
-                if !*waiters.data(key) {
-                    waiters.set_waker(key, cx.waker());
-                    return Poll::Pending;
-                }
-                waiters.remove(key);
-                this.state = WaitState::Done;
-                Poll::Ready(())
-            }
-            WaitState::Done => panic!("event wait polled after it completed"),
+            this.waiter = waiters.push_back((), cx.waker());
+            return Poll::Pending;
         }
+        this.waiter.poll_served(&mut waiters, cx)
     }
 }
 
 impl Drop for Wait<'_> {
     fn drop(&mut self) {
-        if let WaitState::Queued(key) = mem::replace(&mut self.state, WaitState::Done) {
-            self.event.waiters.borrow_mut().remove(key);
-        }
+        // A release has nothing to pass on: `set` released everyone and left the flag up.
+        self.waiter.cancel(|| self.event.waiters.borrow_mut());
     }
 }

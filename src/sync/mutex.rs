@@ -1,19 +1,18 @@
 //! [`Mutex`]: asyncio's `Lock`, owning the data it guards.
 //!
 //! The lock is a `locked` flag plus a FIFO [`WaiterList`]. Unlocking never sets the flag to false while
-//! someone waits: it hands the lock straight to the first waiter (marking it `granted` and waking it),
+//! someone waits: it hands the lock straight to the first waiter (serving it and waking it),
 //! so nobody can barge in between the unlock and the waiter's poll. The data sits in a `RefCell`, whose
 //! `RefMut` the guard carries; the `locked` flag guarantees that only one guard exists at a time.
 
 use std::cell::{Cell, RefCell, RefMut};
 use std::fmt;
 use std::future::Future;
-use std::mem;
 use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::waiters::{WaiterList, serve_front};
+use super::waiters::{Slot, Waiter, WaiterList, serve_front};
 
 /// A lock that futures wait for in FIFO order, guarding a value of type `T`: asyncio's `Lock`.
 ///
@@ -52,8 +51,8 @@ use super::waiters::{WaiterList, serve_front};
 pub struct Mutex<T> {
     /// True while a guard exists or the lock has been handed to a waiter that has not run yet.
     locked: Cell<bool>,
-    /// Each waiter's data says whether the lock has been handed to it.
-    waiters: RefCell<WaiterList<bool>>,
+    /// Waiters in line for the lock; one that is served has been handed it.
+    waiters: RefCell<WaiterList<(), ()>>,
     value: RefCell<T>,
 }
 
@@ -91,7 +90,7 @@ impl<T> Mutex<T> {
     /// });
     /// ```
     pub fn lock(&self) -> impl Future<Output = MutexGuard<'_, T>> {
-        Lock { mutex: self, state: LockState::Idle }
+        Lock::new(self)
     }
 
     /// Takes the lock if it is free, without waiting.
@@ -160,7 +159,7 @@ impl<T> Mutex<T> {
     /// Releases the lock held by a guard being dropped: hands it to the first waiter, or unlocks.
     fn unlock(&self) {
         // Hand the lock straight to the first waiter; with nobody in line, it is free.
-        if serve_front(&self.waiters, 1, |_| true) == 0 {
+        if serve_front(&self.waiters, 1, |_, ()| ()) == 0 {
             self.locked.set(false);
         }
     }
@@ -205,22 +204,15 @@ impl<T: fmt::Debug> fmt::Debug for Mutex<T> {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum LockState {
-    Idle,
-    Queued(usize),
-    Done,
-}
-
 /// The future returned by [`Mutex::lock`]; [`Condvar`](super::Condvar) reuses it to re-lock.
 pub(crate) struct Lock<'a, T> {
     mutex: &'a Mutex<T>,
-    state: LockState,
+    waiter: Waiter<()>,
 }
 
 impl<'a, T> Lock<'a, T> {
     pub(crate) fn new(mutex: &'a Mutex<T>) -> Self {
-        Lock { mutex, state: LockState::Idle }
+        Lock { mutex, waiter: Waiter::new(()) }
     }
 }
 
@@ -230,39 +222,23 @@ impl<'a, T> Future for Lock<'a, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let mutex = this.mutex;
-        match this.state {
-            LockState::Idle => {
-                if !mutex.locked.replace(true) {
-                    this.state = LockState::Done;
-                    return Poll::Ready(MutexGuard::new(mutex));
-                }
-                let key = mutex.waiters.borrow_mut().push_back(false, cx.waker());
-                this.state = LockState::Queued(key);
-                Poll::Pending
+        if this.waiter.first_poll().is_some() {
+            if !mutex.locked.replace(true) {
+                return Poll::Ready(MutexGuard::new(mutex));
             }
-            LockState::Queued(key) => {
-                let mut waiters = mutex.waiters.borrow_mut();
-                if !*waiters.data(key) {
-                    waiters.set_waker(key, cx.waker());
-                    return Poll::Pending;
-                }
-                waiters.remove(key);
-                drop(waiters);
-                this.state = LockState::Done;
-                Poll::Ready(MutexGuard::new(mutex))
-            }
-            LockState::Done => panic!("mutex lock polled after it completed"),
+            this.waiter = mutex.waiters.borrow_mut().push_back((), cx.waker());
+            return Poll::Pending;
         }
+        std::task::ready!(this.waiter.poll_served(&mut mutex.waiters.borrow_mut(), cx));
+        Poll::Ready(MutexGuard::new(mutex))
     }
 }
 
 impl<T> Drop for Lock<'_, T> {
     fn drop(&mut self) {
-        if let LockState::Queued(key) = mem::replace(&mut self.state, LockState::Done) {
-            let (granted, _) = self.mutex.waiters.borrow_mut().remove(key);
-            if granted {
-                self.mutex.unlock();
-            }
+        if let Some(Slot::Served(())) = self.waiter.cancel(|| self.mutex.waiters.borrow_mut()) {
+            // Handed the lock but never took it: hand it on.
+            self.mutex.unlock();
         }
     }
 }

@@ -4,18 +4,18 @@
 //! The count of free permits lives in a `Cell`; futures that cannot be served at once queue on a
 //! [`WaiterList`] in arrival order. Releasing permits serves the head of the line while the free count
 //! covers its whole request (head-of-line: a large `acquire_many` is never starved by smaller requests
-//! behind it), marking each served waiter `Granted` with its permits already taken from the count. A
-//! newcomer takes permits at once only when nobody is in line, so it never overtakes a waiter.
+//! behind it), serving each waiter with its permits already taken from the count. A newcomer takes
+//! permits at once only when nobody is in line, so it never overtakes a waiter.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
-use std::mem;
+use std::ops::Deref;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::waiters::{WaiterList, serve_front};
+use super::waiters::{Slot, Waiter, WaiterList, serve_front};
 
 mod bounded;
 mod permit;
@@ -72,18 +72,9 @@ pub struct Semaphore {
     forgotten: Cell<usize>,
     /// Behind a [`BoundedSemaphore`]: `add_permits` would pass the bound, so it refuses.
     bounded: bool,
-    waiters: RefCell<WaiterList<Slot>>,
-}
-
-/// What a queued acquire is waiting for, and then what it got.
-#[derive(Debug, Clone, Copy)]
-enum Slot {
-    /// In line for this many permits.
-    Waiting(usize),
-    /// Served: its permits have been taken from the count on its behalf.
-    Granted,
-    /// The semaphore was closed while it waited.
-    Closed,
+    /// Acquires in line with the number of permits each wants; each is served `Ok` with the permits
+    /// once they have been taken from the count on its behalf, or `Err` when the semaphore closes.
+    waiters: RefCell<WaiterList<usize, Result<usize, AcquireError>>>,
 }
 
 impl Semaphore {
@@ -185,7 +176,7 @@ impl Semaphore {
     /// });
     /// ```
     pub fn acquire_many(&self, n: usize) -> impl Future<Output = Result<SemaphorePermit<'_>, AcquireError>> {
-        Acquire { sem: self, waiter: Waiter::new(n) }
+        Acquire::new(self, n)
     }
 
     /// Takes one permit if it is free and nobody is waiting, without waiting.
@@ -290,7 +281,7 @@ impl Semaphore {
         self: Rc<Self>,
         n: usize,
     ) -> impl Future<Output = Result<OwnedSemaphorePermit, AcquireError>> {
-        AcquireOwned { sem: Some(self), waiter: Waiter::new(n) }
+        Acquire::new(self, n)
     }
 
     /// Takes one permit without waiting, as [`try_acquire`](Semaphore::try_acquire), returning a guard
@@ -385,7 +376,7 @@ impl Semaphore {
     /// ```
     pub fn close(&self) {
         self.closed.set(true);
-        serve_front(&self.waiters, usize::MAX, |_| Slot::Closed);
+        serve_front(&self.waiters, usize::MAX, |_, _| Err(AcquireError(())));
     }
 
     /// Whether [`close`](Semaphore::close) has been called.
@@ -431,20 +422,15 @@ impl Semaphore {
         loop {
             let waker = {
                 let mut waiters = self.waiters.borrow_mut();
-                let Some(key) = waiters.front() else {
+                let Some(&wanted) = waiters.front() else {
                     return;
-                };
-                let Slot::Waiting(wanted) = *waiters.data(key) else {
-                    unreachable!("a semaphore waiter still in line has not been served");
                 };
                 let free = self.permits.get();
                 if wanted > free {
                     return;
                 }
                 self.permits.set(free - wanted);
-                let (key, waker) = waiters.pop_front().expect("the head was just seen");
-                *waiters.data_mut(key) = Slot::Granted;
-                waker
+                waiters.serve_next(Ok).expect("the head was just seen")
             };
             waker.wake();
         }
@@ -475,124 +461,69 @@ impl fmt::Debug for Semaphore {
     }
 }
 
-/// One acquire request's progress, shared by the borrowed and the owned futures.
-#[derive(Debug)]
-struct Waiter {
-    wanted: usize,
-    state: WaiterState,
+/// The future of every acquire, borrowed (`S = &Semaphore`) or owned (`S = Rc<Semaphore>`); its waiter
+/// holds the number of permits asked for until it queues.
+struct Acquire<S: Deref<Target = Semaphore>> {
+    /// Taken when the future completes, so that an owned acquire lets go of its `Rc` at once.
+    sem: Option<S>,
+    waiter: Waiter<usize>,
 }
 
-#[derive(Debug, Clone, Copy)]
-enum WaiterState {
-    /// Not polled yet.
-    Idle,
-    /// In the semaphore's waiter list under this key (in line, or served but not yet polled).
-    Queued(usize),
-    /// Returned its output; nothing left to clean up.
-    Done,
-}
-
-impl Waiter {
-    fn new(wanted: usize) -> Self {
-        Waiter { wanted, state: WaiterState::Idle }
+impl<S: Deref<Target = Semaphore>> Acquire<S> {
+    fn new(sem: S, wanted: usize) -> Self {
+        Acquire { sem: Some(sem), waiter: Waiter::new(wanted) }
     }
 
-    fn poll_acquire(&mut self, sem: &Semaphore, cx: &mut Context<'_>) -> Poll<Result<(), AcquireError>> {
-        match self.state {
-            WaiterState::Idle => {
-                if sem.closed.get() {
-                    self.state = WaiterState::Done;
-                    return Poll::Ready(Err(AcquireError(())));
-                }
-                let mut waiters = sem.waiters.borrow_mut();
-                let free = sem.permits.get();
-                if waiters.is_empty() && free >= self.wanted {
-                    sem.permits.set(free - self.wanted);
-                    self.state = WaiterState::Done;
-                    Poll::Ready(Ok(()))
-                } else {
-                    let key = waiters.push_back(Slot::Waiting(self.wanted), cx.waker());
-                    self.state = WaiterState::Queued(key);
-                    Poll::Pending
-                }
+    /// Polls for the permits: on the first poll takes them at once if nobody is in line, else waits
+    /// in line to be served. Ready with the semaphore handle and the number of permits taken.
+    fn poll_acquire(&mut self, cx: &mut Context<'_>) -> Poll<Result<(S, usize), AcquireError>> {
+        let sem = self.sem.as_deref().expect("semaphore acquire polled after it completed");
+        let mut waiters = sem.waiters.borrow_mut();
+        let result = if let Some(wanted) = self.waiter.first_poll() {
+            let free = sem.permits.get();
+            if sem.closed.get() {
+                Err(AcquireError(()))
+            } else if waiters.is_empty() && free >= wanted {
+                sem.permits.set(free - wanted);
+                Ok(wanted)
+            } else {
+                self.waiter = waiters.push_back(wanted, cx.waker());
+                return Poll::Pending;
             }
-            WaiterState::Queued(key) => {
-                let mut waiters = sem.waiters.borrow_mut();
-                let result = match *waiters.data(key) {
-                    Slot::Waiting(_) => {
-                        waiters.set_waker(key, cx.waker());
-                        return Poll::Pending;
-                    }
-                    Slot::Granted => Ok(()),
-                    Slot::Closed => Err(AcquireError(())),
-                };
-                waiters.remove(key);
-                self.state = WaiterState::Done;
-                Poll::Ready(result)
-            }
-            WaiterState::Done => panic!("semaphore acquire polled after it completed"),
-        }
-    }
-
-    /// Leaves the line when the future is dropped early, handing on whatever it was given.
-    fn cancel(&mut self, sem: &Semaphore) {
-        let WaiterState::Queued(key) = mem::replace(&mut self.state, WaiterState::Done) else {
-            return;
+        } else {
+            std::task::ready!(self.waiter.poll_served(&mut waiters, cx))
         };
-        let (slot, _) = sem.waiters.borrow_mut().remove(key);
-        match slot {
-            // It may have been the head holding back smaller requests that the free permits cover.
-            Slot::Waiting(_) => sem.serve_waiters(),
-            Slot::Granted => sem.release(self.wanted),
-            Slot::Closed => {}
-        }
+        drop(waiters);
+        let sem = self.sem.take().expect("checked above");
+        Poll::Ready(result.map(|permits| (sem, permits)))
     }
 }
 
-struct Acquire<'a> {
-    sem: &'a Semaphore,
-    waiter: Waiter,
-}
-
-impl<'a> Future for Acquire<'a> {
+impl<'a> Future for Acquire<&'a Semaphore> {
     type Output = Result<SemaphorePermit<'a>, AcquireError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        this.waiter
-            .poll_acquire(this.sem, cx)
-            .map_ok(|()| SemaphorePermit { sem: this.sem, permits: this.waiter.wanted })
+        self.get_mut().poll_acquire(cx).map_ok(|(sem, permits)| SemaphorePermit { sem, permits })
     }
 }
 
-impl Drop for Acquire<'_> {
-    fn drop(&mut self) {
-        self.waiter.cancel(self.sem);
-    }
-}
-
-struct AcquireOwned {
-    /// Taken when the permit is returned.
-    sem: Option<Rc<Semaphore>>,
-    waiter: Waiter,
-}
-
-impl Future for AcquireOwned {
+impl Future for Acquire<Rc<Semaphore>> {
     type Output = Result<OwnedSemaphorePermit, AcquireError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        let sem = this.sem.as_deref().expect("semaphore acquire polled after it completed");
-        let result = std::task::ready!(this.waiter.poll_acquire(sem, cx));
-        let sem = this.sem.take().expect("checked above");
-        Poll::Ready(result.map(|()| OwnedSemaphorePermit { sem, permits: this.waiter.wanted }))
+        self.get_mut().poll_acquire(cx).map_ok(|(sem, permits)| OwnedSemaphorePermit { sem, permits })
     }
 }
 
-impl Drop for AcquireOwned {
+impl<S: Deref<Target = Semaphore>> Drop for Acquire<S> {
+    /// Leaves the line when the future is dropped early, handing on whatever it was given.
     fn drop(&mut self) {
-        if let Some(sem) = &self.sem {
-            self.waiter.cancel(sem);
+        let Some(sem) = self.sem.as_deref() else { return };
+        match self.waiter.cancel(|| sem.waiters.borrow_mut()) {
+            // It may have been the head holding back smaller requests that the free permits cover.
+            Some(Slot::Waiting(_)) => sem.serve_waiters(),
+            Some(Slot::Served(Ok(permits))) => sem.release(permits),
+            Some(Slot::Served(Err(_))) | None => {}
         }
     }
 }

@@ -22,7 +22,7 @@
 //! waiter outside the borrow. Between calls the invariants are: putters wait only if the queue is full
 //! and open; getters wait only if no unpromised item is stored (`len <= reserved`) and it is open.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 use std::fmt;
 use std::marker::PhantomData;
 use std::mem;
@@ -31,7 +31,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::storage::Storage;
 use super::{QueueShutDown, TaskDoneError, TryGetError, TryPutError};
-use crate::sync::waiters::WaiterList;
+use crate::sync::waiters::{Slot, Waiter, WaiterList};
 
 pub(crate) struct Engine<T, S> {
     state: RefCell<State<T, S>>,
@@ -47,27 +47,20 @@ struct State<T, S> {
     /// Items taken out and not yet marked done.
     outstanding: usize,
     shut_down: bool,
-    getters: WaiterList<GetSlot>,
-    putters: WaiterList<PutSlot<T>>,
-    /// Each joiner's data says whether it has been released.
-    joiners: WaiterList<bool>,
+    getters: WaiterList<(), Grant>,
+    /// Each putter waits with its item; it is served `Ok` once the item is moved in, or the item back
+    /// when the queue shuts down.
+    putters: WaiterList<T, Result<(), QueueShutDown<T>>>,
+    joiners: WaiterList<(), ()>,
 }
 
+/// What a waiting getter is served.
 #[derive(Debug, Clone, Copy)]
-enum GetSlot {
-    Waiting,
+enum Grant {
     /// Promised a stored item (counted in `reserved`).
-    Granted,
+    Item,
+    /// The queue shut down with no item for it.
     ShutDown,
-}
-
-enum PutSlot<T> {
-    /// Waiting for space, holding the item to put.
-    Waiting(T),
-    /// The item has been moved into the queue.
-    Done,
-    /// The queue shut down; the item is handed back.
-    ShutDown(T),
 }
 
 impl<T, S: Storage<T>> Engine<T, S> {
@@ -191,58 +184,40 @@ impl<T, S: Storage<T>> State<T, S> {
     /// Performs one hand-off the rules call for and returns the waker of the waiter served.
     fn serve_one(&mut self) -> Option<Waker> {
         if !self.putters.is_empty() && (self.shut_down || self.items.len() < self.limit) {
-            let (key, waker) = self.putters.pop_front().expect("a putter is in line");
-            let slot = self.putters.data_mut(key);
-            let PutSlot::Waiting(item) = mem::replace(slot, PutSlot::Done) else {
-                unreachable!("a putter still in line holds its item");
-            };
-            if self.shut_down {
-                *slot = PutSlot::ShutDown(item);
-            } else {
-                self.items.push(item);
-            }
-            return Some(waker);
+            let (shut_down, items) = (self.shut_down, &mut self.items);
+            return self.putters.serve_next(|item| {
+                if shut_down {
+                    return Err(QueueShutDown(item));
+                }
+                items.push(item);
+                Ok(())
+            });
         }
         if !self.getters.is_empty() {
             if self.items.len() > self.reserved {
                 self.reserved += 1;
-                return Some(self.pop_getter(GetSlot::Granted));
+                return self.getters.serve_next(|()| Grant::Item);
             }
             if self.shut_down {
-                return Some(self.pop_getter(GetSlot::ShutDown));
+                return self.getters.serve_next(|()| Grant::ShutDown);
             }
         }
         if self.items.len() == 0 && self.outstanding == 0 {
-            let (key, waker) = self.joiners.pop_front()?;
-            *self.joiners.data_mut(key) = true;
-            return Some(waker);
+            return self.joiners.serve_next(|()| ());
         }
         None
     }
-
-    fn pop_getter(&mut self, outcome: GetSlot) -> Waker {
-        let (key, waker) = self.getters.pop_front().expect("a getter is in line");
-        *self.getters.data_mut(key) = outcome;
-        waker
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Stage {
-    Idle,
-    Queued(usize),
-    Done,
 }
 
 pub(crate) struct Put<'a, T, S> {
     engine: &'a Engine<T, S>,
-    item: Option<T>,
-    stage: Stage,
+    /// Holds the item until the first poll, when it goes into the queue or, with the putter, in line.
+    waiter: Waiter<T>,
 }
 
 impl<'a, T, S> Put<'a, T, S> {
     pub(crate) fn new(engine: &'a Engine<T, S>, item: T) -> Self {
-        Put { engine, item: Some(item), stage: Stage::Idle }
+        Put { engine, waiter: Waiter::new(item) }
     }
 }
 
@@ -256,61 +231,37 @@ impl<T, S: Storage<T>> Future for Put<'_, T, S> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let engine = this.engine;
-        match this.stage {
-            Stage::Idle => {
-                let item = this.item.take().expect("checked by `stage`");
-                this.stage = Stage::Done;
-                match engine.try_put(item) {
-                    Ok(()) => Poll::Ready(Ok(())),
-                    Err(TryPutError::ShutDown(item)) => Poll::Ready(Err(QueueShutDown(item))),
-                    Err(TryPutError::Full(item)) => {
-                        let mut state = engine.state.borrow_mut();
-                        let key = state.putters.push_back(PutSlot::Waiting(item), cx.waker());
-                        this.stage = Stage::Queued(key);
-                        Poll::Pending
-                    }
+        if let Some(item) = this.waiter.first_poll() {
+            return match engine.try_put(item) {
+                Ok(()) => Poll::Ready(Ok(())),
+                Err(TryPutError::ShutDown(item)) => Poll::Ready(Err(QueueShutDown(item))),
+                Err(TryPutError::Full(item)) => {
+                    this.waiter = engine.state.borrow_mut().putters.push_back(item, cx.waker());
+                    Poll::Pending
                 }
-            }
-            Stage::Queued(key) => {
-                let mut state = engine.state.borrow_mut();
-                if let PutSlot::Waiting(_) = state.putters.data(key) {
-                    state.putters.set_waker(key, cx.waker());
-                    return Poll::Pending;
-                }
-                let (slot, _) = state.putters.remove(key);
-                drop(state);
-                this.stage = Stage::Done;
-                match slot {
-                    PutSlot::ShutDown(item) => Poll::Ready(Err(QueueShutDown(item))),
-                    PutSlot::Done => Poll::Ready(Ok(())),
-                    PutSlot::Waiting(_) => unreachable!("checked above"),
-                }
-            }
-            Stage::Done => panic!("queue put polled after it completed"),
+            };
         }
+        this.waiter.poll_served(&mut engine.state.borrow_mut().putters, cx)
     }
 }
 
 impl<T, S> Drop for Put<'_, T, S> {
     fn drop(&mut self) {
-        if let Stage::Queued(key) = mem::replace(&mut self.stage, Stage::Done) {
-            // A put still waiting takes its item with it; one already moved in has nothing to undo.
-            // Dropped after the borrow ends, since the item's destructor may use the queue.
-            let (slot, _) = self.engine.state.borrow_mut().putters.remove(key);
-            drop(slot);
-        }
+        // A put still waiting takes its item with it (dropped once `cancel` has let go of the queue,
+        // since the item's destructor may use it); one already moved in has nothing to undo.
+        self.waiter.cancel(|| RefMut::map(self.engine.state.borrow_mut(), |state| &mut state.putters));
     }
 }
 
 pub(crate) struct Get<'a, T, S: Storage<T>> {
     engine: &'a Engine<T, S>,
-    stage: Stage,
+    waiter: Waiter<()>,
     _item: PhantomData<fn() -> T>,
 }
 
 impl<'a, T, S: Storage<T>> Get<'a, T, S> {
     pub(crate) fn new(engine: &'a Engine<T, S>) -> Self {
-        Get { engine, stage: Stage::Idle, _item: PhantomData }
+        Get { engine, waiter: Waiter::new(()), _item: PhantomData }
     }
 }
 
@@ -321,33 +272,20 @@ impl<T, S: Storage<T>> Future for Get<'_, T, S> {
         let this = self.get_mut();
         let engine = this.engine;
         let mut state = engine.state.borrow_mut();
-        let item = match this.stage {
-            Stage::Idle => match state.take_unpromised() {
+        let item = if this.waiter.first_poll().is_some() {
+            match state.take_unpromised() {
                 Some(item) => item,
-                None if state.shut_down => {
-                    this.stage = Stage::Done;
-                    return Poll::Ready(Err(QueueShutDown(())));
-                }
+                None if state.shut_down => return Poll::Ready(Err(QueueShutDown(()))),
                 None => {
-                    let key = state.getters.push_back(GetSlot::Waiting, cx.waker());
-                    this.stage = Stage::Queued(key);
+                    this.waiter = state.getters.push_back((), cx.waker());
                     return Poll::Pending;
                 }
-            },
-            Stage::Queued(key) => match *state.getters.data(key) {
-                GetSlot::Waiting => {
-                    state.getters.set_waker(key, cx.waker());
-                    return Poll::Pending;
-                }
-                GetSlot::ShutDown => {
-                    state.getters.remove(key);
-                    this.stage = Stage::Done;
-                    return Poll::Ready(Err(QueueShutDown(())));
-                }
-                GetSlot::Granted => {
-                    state.getters.remove(key);
+            }
+        } else {
+            match std::task::ready!(this.waiter.poll_served(&mut state.getters, cx)) {
+                Grant::ShutDown => return Poll::Ready(Err(QueueShutDown(()))),
+                Grant::Item => {
                     state.reserved -= 1;
-                    this.stage = Stage::Done;
                     // The promised item can only be gone if `shutdown_immediate` discarded it.
                     let Some(item) = state.items.pop() else {
                         return Poll::Ready(Err(QueueShutDown(())));
@@ -355,10 +293,8 @@ impl<T, S: Storage<T>> Future for Get<'_, T, S> {
                     state.outstanding += 1;
                     item
                 }
-            },
-            Stage::Done => panic!("queue get polled after it completed"),
+            }
         };
-        this.stage = Stage::Done;
         drop(state);
         // Taking an item may make room for a waiting putter.
         engine.settle();
@@ -368,27 +304,24 @@ impl<T, S: Storage<T>> Future for Get<'_, T, S> {
 
 impl<T, S: Storage<T>> Drop for Get<'_, T, S> {
     fn drop(&mut self) {
-        if let Stage::Queued(key) = mem::replace(&mut self.stage, Stage::Done) {
-            let mut state = self.engine.state.borrow_mut();
-            let (slot, _) = state.getters.remove(key);
-            if let GetSlot::Granted = slot {
-                // Give the promised item back; `settle` promises it to the next getter, if any.
-                state.reserved -= 1;
-                drop(state);
-                self.engine.settle();
-            }
+        let engine = self.engine;
+        let getters = || RefMut::map(engine.state.borrow_mut(), |state| &mut state.getters);
+        if let Some(Slot::Served(Grant::Item)) = self.waiter.cancel(getters) {
+            // Give the promised item back; `settle` promises it to the next getter, if any.
+            engine.state.borrow_mut().reserved -= 1;
+            engine.settle();
         }
     }
 }
 
 pub(crate) struct Join<'a, T, S> {
     engine: &'a Engine<T, S>,
-    stage: Stage,
+    waiter: Waiter<()>,
 }
 
 impl<'a, T, S> Join<'a, T, S> {
     pub(crate) fn new(engine: &'a Engine<T, S>) -> Self {
-        Join { engine, stage: Stage::Idle }
+        Join { engine, waiter: Waiter::new(()) }
     }
 }
 
@@ -398,33 +331,20 @@ impl<T, S: Storage<T>> Future for Join<'_, T, S> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         let mut state = this.engine.state.borrow_mut();
-        match this.stage {
-            Stage::Idle => {
-                if state.items.len() == 0 && state.outstanding == 0 {
-                    this.stage = Stage::Done;
-                    return Poll::Ready(());
-                }
-                this.stage = Stage::Queued(state.joiners.push_back(false, cx.waker()));
-                Poll::Pending
+        if this.waiter.first_poll().is_some() {
+            if state.items.len() == 0 && state.outstanding == 0 {
+                return Poll::Ready(());
             }
-            Stage::Queued(key) => {
-                if !*state.joiners.data(key) {
-                    state.joiners.set_waker(key, cx.waker());
-                    return Poll::Pending;
-                }
-                state.joiners.remove(key);
-                this.stage = Stage::Done;
-                Poll::Ready(())
-            }
-            Stage::Done => panic!("queue join polled after it completed"),
+            this.waiter = state.joiners.push_back((), cx.waker());
+            return Poll::Pending;
         }
+        this.waiter.poll_served(&mut state.joiners, cx)
     }
 }
 
 impl<T, S> Drop for Join<'_, T, S> {
     fn drop(&mut self) {
-        if let Stage::Queued(key) = mem::replace(&mut self.stage, Stage::Done) {
-            self.engine.state.borrow_mut().joiners.remove(key);
-        }
+        // A released joiner has nothing to pass on: releases go to every joiner at once.
+        self.waiter.cancel(|| RefMut::map(self.engine.state.borrow_mut(), |state| &mut state.joiners));
     }
 }
