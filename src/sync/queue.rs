@@ -409,6 +409,10 @@ queue_type! {
     /// Items equal under [`Ord`] come out in the order they were put. Everything else is as for
     /// [`Queue`]; `(priority, payload)` tuples work as in Python.
     ///
+    /// An `Ord` that panics is a logic error, as for [`std::collections::BinaryHeap`]: the panic reaches
+    /// the task whose call was comparing items, and the queue is left in an unspecified (but memory-safe)
+    /// state: an item may be lost, and a `put` or `get` being served at that moment may never complete.
+    ///
     /// # Examples
     ///
     /// ```
