@@ -276,6 +276,53 @@ fn reset_keeps_waking_the_task_that_polled() {
 }
 
 #[test]
+fn a_deadline_too_far_to_count_never_fires_even_on_the_paused_clock() {
+    // Ticks are microseconds in a u64: about 584,000 years. A deadline beyond that must never fire;
+    // the paused clock, with nothing finite to jump to, waits for real (here, for another thread).
+    let (tx, rx) = async_channel::bounded(1);
+    let sender = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        tx.send_blocking(()).unwrap();
+    });
+    let (first, elapsed) = paused().block_on(async {
+        let start = Instant::now();
+        let far = start.checked_add(Duration::from_secs(1_000_000 * 365 * 86_400)).unwrap();
+        let first = futures_lite::future::or(
+            async {
+                sleep_until(far).await;
+                "the far sleep"
+            },
+            async {
+                rx.recv().await.unwrap();
+                "the other thread"
+            },
+        )
+        .await;
+        (first, start.elapsed())
+    });
+    sender.join().unwrap();
+    assert_eq!((first, elapsed), ("the other thread", Duration::ZERO));
+}
+
+#[test]
+fn a_sleep_reset_too_far_leaves_the_wheel_and_comes_back_when_reset_nearer() {
+    let rt = paused();
+    rt.block_on(async {
+        let start = Instant::now();
+        let mut s = pin!(sleep(Duration::from_secs(1)));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert_eq!(s.as_mut().poll(&mut cx), Poll::Pending);
+        assert_eq!(rt.metrics().timers, 1);
+        s.as_mut().reset(start.checked_add(Duration::from_secs(1_000_000 * 365 * 86_400)).unwrap());
+        assert_eq!(s.as_mut().poll(&mut cx), Poll::Pending);
+        assert_eq!(rt.metrics().timers, 0);
+        s.as_mut().reset(start + Duration::from_secs(2));
+        s.await;
+        assert_eq!(start.elapsed(), Duration::from_secs(2));
+    });
+}
+
+#[test]
 #[should_panic(expected = "solio::time::sleep called outside a solio runtime")]
 fn sleep_outside_a_runtime_panics() {
     drop(sleep(Duration::from_secs(1)));

@@ -1,9 +1,10 @@
 //! The runtime's clock and timer wheel, as the scheduler and `Sleep` use them.
 //!
 //! Ticks are whole microseconds since the runtime was created. A deadline is rounded *up* to its tick and
-//! the clock's time *down*, so a timer never fires before its deadline, and fires at most 1 µs (plus the
-//! time the OS takes to wake the thread) after it: the reactor parks to the microsecond (see
-//! `reactor::poll`), not to epoll's whole milliseconds.
+//! the clock's time *down*, so a timer never fires before its deadline; it typically fires within a few
+//! microseconds after it, since the reactor parks to the microsecond on Linux (see `reactor::timerfd`).
+//! Where no timerfd is available, and for waits of whole milliseconds, epoll's own rounding and timer
+//! slack apply (tens of microseconds, at most a millisecond).
 
 use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};
@@ -12,6 +13,11 @@ use super::wheel::Wheel;
 
 /// Nanoseconds per tick: one tick is one microsecond.
 const TICK_NANOS: u128 = 1_000;
+
+/// The tick of deadlines too far to count (2^64 µs, about 584,000 years, after the runtime started).
+/// `Sleep` keeps such a timer out of the wheel: it never fires, on either clock. (In the wheel, the
+/// paused clock would jump there when nothing else is pending and fire it before its deadline.)
+pub(crate) const NEVER: u64 = u64::MAX;
 
 /// The time from the driver's base to the start of `tick`.
 fn tick_offset(tick: u64) -> Duration {
@@ -58,16 +64,15 @@ impl Driver {
         u64::try_from(since.as_nanos() / TICK_NANOS).unwrap_or(u64::MAX)
     }
 
-    /// The tick of `deadline`, rounded up; `u64::MAX` for deadlines beyond what a tick can count.
+    /// The tick of `deadline`, rounded up; [`NEVER`] for deadlines at or beyond it.
     pub(crate) fn deadline_tick(&self, deadline: Instant) -> u64 {
         let since = deadline.saturating_duration_since(self.base);
-        u64::try_from(since.as_nanos().div_ceil(TICK_NANOS)).unwrap_or(u64::MAX)
+        u64::try_from(since.as_nanos().div_ceil(TICK_NANOS)).unwrap_or(NEVER)
     }
 
     /// How long the real clock may park before the wheel has work; `None` when no timer is pending.
     pub(crate) fn park_timeout(&self) -> Option<Duration> {
-        let tick = self.wheel.borrow().next_expiration()?;
-        let at = tick_offset(tick);
+        let at = tick_offset(self.wheel.borrow().next_expiration()?);
         let since = Instant::now().saturating_duration_since(self.base);
         // Parks longer than a day wake up early and park again: harmless, and keeps the timeout in range.
         Some(at.saturating_sub(since).min(Duration::from_secs(86_400)))

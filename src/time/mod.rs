@@ -1,6 +1,6 @@
 //! Time: sleeping, timeouts and intervals on the runtime's clock.
 //!
-//! Timers live in a hierarchical timer wheel (see the `wheel` module docs for its geometry) with 1 ms
+//! Timers live in a hierarchical timer wheel (see the `wheel` module docs for its geometry) with 1 µs
 //! ticks. A runtime built with [`paused_clock`](crate::runtime::Builder::paused_clock) uses a virtual
 //! clock: it stands still while tasks run and jumps to the next deadline when every task waits, which
 //! makes time-based tests instant and deterministic.

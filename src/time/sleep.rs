@@ -7,6 +7,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use super::Instant;
+use super::driver::NEVER;
 use super::wheel::TimerKey;
 use crate::runtime::context;
 use crate::runtime::scheduler::Core;
@@ -17,8 +18,9 @@ use crate::runtime::scheduler::Core;
 /// accepted: `Duration::MAX` is clamped to a deadline about a century away. `sleep(Duration::ZERO)`
 /// completes after yielding to the scheduler once, like `asyncio.sleep(0)`.
 ///
-/// The timer fires no earlier than the deadline and, on an idle runtime with the real clock, within about
-/// a millisecond after it (timers tick in whole milliseconds).
+/// The timer fires no earlier than the deadline and, on an idle runtime with the real clock, typically
+/// within microseconds after it (timers tick in microseconds, and on Linux the runtime parks to the
+/// microsecond). A deadline more than about 584,000 years after the runtime started never fires.
 ///
 /// # Panics
 /// When called outside a solio runtime.
@@ -154,7 +156,14 @@ impl Sleep {
         self.due = self.entry.is_none() && deadline <= Instant::from_std(self.core.time.now());
         if let Some(key) = self.entry {
             let tick = self.core.time.deadline_tick(deadline.into_std());
-            self.core.time.wheel.borrow_mut().reset(key, tick);
+            let mut wheel = self.core.time.wheel.borrow_mut();
+            if tick == NEVER {
+                // Out of the wheel: see `NEVER`. The next poll leaves it out too.
+                wheel.remove(key);
+                self.entry = None;
+            } else {
+                wheel.reset(key, tick);
+            }
         }
     }
 }
@@ -177,6 +186,11 @@ impl Future for Sleep {
         }
         let Some(key) = this.entry else {
             let tick = this.core.time.deadline_tick(this.deadline.into_std());
+            if tick == NEVER {
+                // Too far to count: it never fires, so it needs neither a place in the wheel nor the
+                // waker (`reset` to a nearer deadline is followed by a poll, which registers then).
+                return Poll::Pending;
+            }
             let waker = cx.waker().clone();
             this.entry = Some(this.core.time.wheel.borrow_mut().insert(tick, waker));
             return Poll::Pending;
