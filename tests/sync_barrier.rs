@@ -3,8 +3,13 @@
 
 mod sync_support;
 
-use solio::sync::Barrier;
+use solio::sync::{Barrier, BarrierWaitResult};
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::{Pin, pin};
 use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
 
 use solio::sync::Event;
 use sync_support::{Log, Manual, yields};
@@ -104,6 +109,51 @@ fn a_released_waiter_cancelled_before_it_runs_does_not_disturb_the_next_round() 
     b.pending();
     assert!(Manual::new(barrier.wait()).ready().is_leader());
     assert_eq!(b.ready().index(), 0);
+}
+
+thread_local! {
+    static INLINE_BARRIER: Cell<Option<&'static Barrier>> = const { Cell::new(None) };
+    static LATE_ARRIVAL: RefCell<Option<Pin<Box<dyn Future<Output = BarrierWaitResult>>>>> =
+        const { RefCell::new(None) };
+}
+
+/// A waker that, when woken, starts (or polls again) one more `wait` on `INLINE_BARRIER` right there,
+/// as a waker of another executor that polls inline could.
+struct ArrivesWhenWoken;
+
+impl Wake for ArrivesWhenWoken {
+    fn wake(self: Arc<Self>) {
+        let barrier = INLINE_BARRIER.get().unwrap();
+        LATE_ARRIVAL.with_borrow_mut(|late| {
+            let late = late.get_or_insert_with(|| Box::pin(barrier.wait()));
+            let _ = late.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        });
+    }
+}
+
+#[test]
+fn an_arrival_made_while_a_round_is_released_waits_for_the_next_round() {
+    let barrier: &'static Barrier = Box::leak(Box::new(Barrier::new(2)));
+    INLINE_BARRIER.set(Some(barrier));
+    let arrives = Waker::from(Arc::new(ArrivesWhenWoken));
+    let mut first = pin!(barrier.wait());
+    assert!(first.as_mut().poll(&mut Context::from_waker(&arrives)).is_pending());
+    // The second arrival fills the round; releasing `first` wakes it, and its waker arrives again.
+    let mut second = pin!(barrier.wait());
+    let Poll::Ready(second) = second.as_mut().poll(&mut Context::from_waker(Waker::noop())) else {
+        panic!("the second arrival fills the round");
+    };
+    assert_eq!(second.index(), 1);
+    let Poll::Ready(first) = first.as_mut().poll(&mut Context::from_waker(Waker::noop())) else {
+        panic!("the first arrival was released");
+    };
+    assert_eq!(first.index(), 0);
+    // The late arrival is alone in the next round.
+    assert_eq!(barrier.n_waiting(), 1);
+    LATE_ARRIVAL.with_borrow_mut(|late| {
+        let late = late.as_mut().expect("the waker arrived");
+        assert!(late.as_mut().poll(&mut Context::from_waker(Waker::noop())).is_pending());
+    });
 }
 
 #[test]

@@ -4,7 +4,12 @@
 mod sync_support;
 
 use solio::sync::Event;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::{Pin, pin};
 use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Wake, Waker};
 use std::time::Duration;
 
 use solio::time::{sleep, timeout};
@@ -219,5 +224,46 @@ fn wait_with_a_timeout() {
         assert_eq!(start.elapsed(), Duration::from_millis(300));
         setter.await.unwrap();
         assert_eq!(format!("{event:?}"), "Event { is_set: true, waiters: 0 }");
+    });
+}
+
+thread_local! {
+    static INLINE_EVENT: Cell<Option<&'static Event>> = const { Cell::new(None) };
+    static NEXT_WAIT: RefCell<Option<Pin<Box<dyn Future<Output = ()>>>>> = const { RefCell::new(None) };
+}
+
+/// A waker that, when woken, clears `INLINE_EVENT` and starts waiting for the next `set` right there,
+/// as a waker of another executor that polls inline could.
+struct WaitsAgainWhenWoken;
+
+impl Wake for WaitsAgainWhenWoken {
+    fn wake(self: Arc<Self>) {
+        let event = INLINE_EVENT.get().unwrap();
+        NEXT_WAIT.with_borrow_mut(|next| {
+            event.clear();
+            let next = next.get_or_insert_with(|| Box::pin(event.wait()));
+            let _ = next.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        });
+    }
+}
+
+#[test]
+fn a_wait_begun_while_set_releases_waiters_is_for_the_next_set() {
+    let event: &'static Event = Box::leak(Box::new(Event::new()));
+    INLINE_EVENT.set(Some(event));
+    let mut waiter = pin!(event.wait());
+    let waits_again = Waker::from(Arc::new(WaitsAgainWhenWoken));
+    assert!(waiter.as_mut().poll(&mut Context::from_waker(&waits_again)).is_pending());
+    event.set();
+    assert!(waiter.as_mut().poll(&mut Context::from_waker(Waker::noop())).is_ready());
+    // The waker cleared the event and waited again: that wait is still waiting.
+    assert!(!event.is_set());
+    NEXT_WAIT.with_borrow_mut(|next| {
+        let next = next.as_mut().expect("the waker waited again");
+        assert!(next.as_mut().poll(&mut Context::from_waker(Waker::noop())).is_pending());
+    });
+    event.set();
+    NEXT_WAIT.with_borrow_mut(|next| {
+        assert!(next.as_mut().unwrap().as_mut().poll(&mut Context::from_waker(Waker::noop())).is_ready());
     });
 }

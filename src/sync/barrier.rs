@@ -115,8 +115,11 @@ impl Barrier {
     }
 
     /// Releases the queued waiters, numbering them in arrival order, and returns the count released.
+    /// Only those queued now: a waker that polls inline may start a `wait` while the round is being
+    /// released, and that arrival belongs to the next round.
     fn release_round(&self) -> usize {
-        serve_front(&self.waiters, usize::MAX, |index, ()| index)
+        let round = self.waiters.borrow().len();
+        serve_front(&self.waiters, round, |index, ()| index)
     }
 }
 

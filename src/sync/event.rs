@@ -66,7 +66,10 @@ impl Event {
     /// ```
     pub fn set(&self) {
         self.is_set.set(true);
-        serve_front(&self.waiters, usize::MAX, |_, ()| ());
+        // Only the waiters queued now: a waker that polls inline may `clear` and `wait` again, and that
+        // wait is for the next `set`.
+        let waiting = self.waiters.borrow().len();
+        serve_front(&self.waiters, waiting, |_, ()| ());
     }
 
     /// Clears the flag; later calls to [`wait`](Event::wait) block until the next [`set`](Event::set).
