@@ -1011,3 +1011,41 @@ fn producers_and_consumers_until_shutdown() {
         assert_eq!(all, expected);
     });
 }
+
+/// Compares by value, but panics when either side is 3: a logic error in a user `Ord`.
+#[derive(Debug, PartialEq, Eq)]
+struct PanicsOnThree(u32);
+
+impl Ord for PanicsOnThree {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        assert!(self.0 != 3 && other.0 != 3, "cannot compare 3");
+        self.0.cmp(&other.0)
+    }
+}
+
+impl PartialOrd for PanicsOnThree {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+#[test]
+fn a_put_served_while_the_ord_panics_is_still_woken_with_its_item_stored() {
+    run_paused(async {
+        let queue = Rc::new(PriorityQueue::bounded(2));
+        queue.put(PanicsOnThree(1)).await.unwrap();
+        queue.put(PanicsOnThree(2)).await.unwrap();
+        let putter = solio::spawn({
+            let queue = queue.clone();
+            async move { queue.put(PanicsOnThree(3)).await }
+        });
+        yields(1).await;
+        // The get frees a place: the waiting put is served, and pushing its item panics in `cmp`.
+        let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| queue.try_get()));
+        assert!(got.is_err(), "the comparison with 3 panicked");
+        // The putter was served before the push: it completes, and `BinaryHeap` kept the item.
+        let put = timeout(Duration::from_secs(1), putter).await;
+        assert!(matches!(put, Ok(Ok(Ok(())))), "{put:?}");
+        assert_eq!(queue.len(), 2);
+    });
+}

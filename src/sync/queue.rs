@@ -410,8 +410,9 @@ queue_type! {
     /// [`Queue`]; `(priority, payload)` tuples work as in Python.
     ///
     /// An `Ord` that panics is a logic error, as for [`std::collections::BinaryHeap`]: the panic reaches
-    /// the task whose call was comparing items, and the queue is left in an unspecified (but memory-safe)
-    /// state: an item may be lost, and a `put` or `get` being served at that moment may never complete.
+    /// the task whose call was comparing items. A waiting `put` served at that moment still completes,
+    /// its item stored; an item being taken out when a comparison panicked is lost, and the waiters the
+    /// take would have served wait for the queue's next change.
     ///
     /// # Examples
     ///

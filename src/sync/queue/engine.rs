@@ -151,10 +151,15 @@ impl<T, S: Storage<T>> Engine<T, S> {
     /// Serves every waiter the current state allows, one at a time, waking each outside the borrow.
     fn settle(&self) {
         loop {
-            let waker = self.state.borrow_mut().serve_one();
-            match waker {
-                Some(waker) => waker.wake(),
-                None => return,
+            // Bound first: the borrow ends with this statement, before the push below borrows again.
+            let served = self.state.borrow_mut().serve_one();
+            let Some((waker, moved_in)) = served else { return };
+            // Declared before the push's borrow, so that if a `PriorityQueue`'s `Ord` panics in the push
+            // (the item stays stored: `BinaryHeap` keeps it), the putter already served `Ok` is still
+            // woken, after that borrow is released, instead of waiting forever.
+            let _wake = WakeOnDrop(Some(waker));
+            if let Some(item) = moved_in {
+                self.state.borrow_mut().items.push(item);
             }
         }
     }
@@ -181,31 +186,44 @@ impl<T, S: Storage<T>> State<T, S> {
         Some(item)
     }
 
-    /// Performs one hand-off the rules call for and returns the waker of the waiter served.
-    fn serve_one(&mut self) -> Option<Waker> {
+    /// Performs one hand-off the rules call for and returns the waker of the waiter served, with the
+    /// item of a putter served `Ok`, which the caller must push into the storage at once. (Pushing it
+    /// here would run a user `Ord` with the waiter served but its waker not yet handed out.)
+    fn serve_one(&mut self) -> Option<(Waker, Option<T>)> {
         if !self.putters.is_empty() && (self.shut_down || self.items.len() < self.limit) {
-            let (shut_down, items) = (self.shut_down, &mut self.items);
-            return self.putters.serve_next(|item| {
+            let shut_down = self.shut_down;
+            let mut moved_in = None;
+            let waker = self.putters.serve_next(|item| {
                 if shut_down {
                     return Err(QueueShutDown(item));
                 }
-                items.push(item);
+                moved_in = Some(item);
                 Ok(())
-            });
+            })?;
+            return Some((waker, moved_in));
         }
-        if !self.getters.is_empty() {
-            if self.items.len() > self.reserved {
-                self.reserved += 1;
-                return self.getters.serve_next(|()| Grant::Item);
-            }
-            if self.shut_down {
-                return self.getters.serve_next(|()| Grant::ShutDown);
-            }
+        let waker = if !self.getters.is_empty() && self.items.len() > self.reserved {
+            self.reserved += 1;
+            self.getters.serve_next(|()| Grant::Item)
+        } else if !self.getters.is_empty() && self.shut_down {
+            self.getters.serve_next(|()| Grant::ShutDown)
+        } else if self.items.len() == 0 && self.outstanding == 0 {
+            self.joiners.serve_next(|()| ())
+        } else {
+            None
+        };
+        waker.map(|waker| (waker, None))
+    }
+}
+
+/// Wakes its waker when dropped, also while unwinding.
+struct WakeOnDrop(Option<Waker>);
+
+impl Drop for WakeOnDrop {
+    fn drop(&mut self) {
+        if let Some(waker) = self.0.take() {
+            waker.wake();
         }
-        if self.items.len() == 0 && self.outstanding == 0 {
-            return self.joiners.serve_next(|()| ());
-        }
-        None
     }
 }
 
