@@ -369,3 +369,29 @@ fn many_rounds_one_leader_each() {
         assert!(leaders.get().iter().all(|&(_, id)| id == 3), "the slowest arrives last");
     });
 }
+
+/// A waker whose last drop looks at `INLINE_BARRIER`, as a foreign waker's destructor may.
+struct LooksAtTheBarrierWhenDropped;
+
+impl Wake for LooksAtTheBarrierWhenDropped {
+    fn wake(self: Arc<Self>) {}
+}
+
+impl Drop for LooksAtTheBarrierWhenDropped {
+    fn drop(&mut self) {
+        assert_eq!(INLINE_BARRIER.get().unwrap().n_waiting(), 0);
+    }
+}
+
+#[test]
+fn a_cancelled_waiter_drops_its_waker_after_the_barrier_is_released() {
+    let barrier: &'static Barrier = Box::leak(Box::new(Barrier::new(2)));
+    INLINE_BARRIER.set(Some(barrier));
+    let mut wait = Box::pin(barrier.wait());
+    let waker = Waker::from(Arc::new(LooksAtTheBarrierWhenDropped));
+    assert!(wait.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+    drop(waker);
+    // The barrier now holds the last reference to the waker: cancelling drops it, with the barrier's
+    // list no longer borrowed.
+    drop(wait);
+}

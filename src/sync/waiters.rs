@@ -126,12 +126,14 @@ impl<R, O> WaiterList<R, O> {
     }
 
     /// Removes the node `key` for good, unlinking it if it is still in line, and returns its slot
-    /// (`None` if serving it panicked).
-    fn remove(&mut self, key: usize) -> Option<Slot<R, O>> {
+    /// (`None` if serving it panicked) and its waker, for the caller to drop once the list's borrow is
+    /// released (a waker's drop may run foreign code).
+    fn remove(&mut self, key: usize) -> (Option<Slot<R, O>>, Waker) {
         if let Some(Slot::Waiting(_)) = self.nodes[key].slot {
             self.unlink(key);
         }
-        self.nodes.remove(key).slot
+        let node = self.nodes.remove(key);
+        (node.slot, node.waker)
     }
 
     fn unlink(&mut self, key: usize) {
@@ -254,7 +256,10 @@ impl<R> Waiter<R> {
             return None;
         };
         self.0 = WaiterState::Done;
-        list().remove(key)
+        let (slot, waker) = list().remove(key);
+        // The list's borrow ended with the statement above.
+        drop(waker);
+        slot
     }
 }
 
