@@ -8,8 +8,9 @@
 //! Instead of httpbin.org, a small HTTP/1.1 server on loopback (`support/http.rs`) answers
 //! `/delay/{n}` after n seconds and `/status/{code}` with that code. Two URLs fail on purpose: one
 //! answers 500, one points at a port nobody listens on (connection refused). aiohttp's `ClientSession`
-//! is `http::Client`: like a session, it keeps its connection to a host open, and the concurrent
-//! requests to the server share it (pipelined, answered in order).
+//! becomes `http::Client`: like a session it keeps connections open across requests, but unlike aiohttp's
+//! pool (several connections per host, one request at a time on each) it pipelines: the concurrent
+//! requests to the server share one connection and are answered in order.
 //!
 //! ```sh
 //! cargo run --example lesson_http

@@ -2,8 +2,10 @@
 //!
 //! The pipelining `Client` against the examples' `Server` (which counts connections and answers), and
 //! against hand-written servers that misbehave on purpose: a server that closes mid-pipeline, one that
-//! resets. Then the server against raw requests (`Connection: close`, HTTP/1.0, 405 with a body, 400),
-//! and the parser on its own, fed every split of a pipelined stream. Everything runs on the paused
+//! resets, one that announces a body too large to buffer, one that says it closes and does not, one
+//! that sends interim 1xx responses. Then the server against raw requests (`Connection: close`,
+//! HTTP/1.0, 405 with a body, 400, bodiless statuses, a client that never reads), and the parser on its
+//! own, fed a pipelined stream cut at every byte. Everything runs on the paused
 //! clock, so a hang would show as a `timeout` firing, not as a stuck test, and the durations asserted
 //! are exact virtual times.
 
@@ -285,6 +287,135 @@ fn a_response_split_across_reads_at_every_byte_reaches_the_right_callers() {
     });
 }
 
+#[test]
+fn a_content_length_too_large_fails_every_request_instead_of_hanging() {
+    paused().block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = solio::spawn(async move {
+            // The largest `usize` (whose sum with the head's length overflows), then one byte over the
+            // limit: each on a connection of its own, with two requests waiting on it.
+            for length in [u64::MAX, http::MAX_BODY as u64 + 1] {
+                let (mut stream, _) = listener.accept().await.unwrap();
+                let mut got = Vec::new();
+                assert!(read_heads(&mut stream, &mut got, 2).await);
+                let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {length}\r\n\r\n");
+                stream.write_all(head.as_bytes()).await.unwrap();
+                // Kept open: only the client can end the wait.
+                let mut rest = Vec::new();
+                assert!(!read_heads(&mut stream, &mut rest, 1).await, "the client closes");
+            }
+        });
+        let client = http::Client::new();
+        let url = format!("http://{addr}/x");
+        for _ in 0..2 {
+            let start = Instant::now();
+            let (a, b) = timeout(Duration::from_secs(5), solio::gather!(client.get(&url), client.get(&url)))
+                .await
+                .expect("no hang");
+            assert_eq!(start.elapsed(), Duration::ZERO, "failed at once");
+            assert_eq!(a.unwrap_err().kind(), ErrorKind::InvalidData);
+            assert_eq!(b.unwrap_err().kind(), ErrorKind::InvalidData);
+        }
+        timeout(Duration::from_secs(5), server).await.expect("both connections closed").unwrap();
+    });
+}
+
+#[test]
+fn interim_responses_are_skipped_not_handed_to_a_request() {
+    paused().block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = solio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut got = Vec::new();
+            assert!(read_heads(&mut stream, &mut got, 2).await);
+            let hints = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n";
+            let answers = format!("HTTP/1.1 100 Continue\r\n\r\n{hints}{}{hints}{}", ok("a"), ok("b"));
+            stream.write_all(answers.as_bytes()).await.unwrap();
+            // The one-shot client skips them too.
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut got = Vec::new();
+            assert!(read_heads(&mut stream, &mut got, 1).await);
+            stream.write_all(format!("{hints}{}", ok("c")).as_bytes()).await.unwrap();
+            sleep(Duration::from_secs(3600)).await;
+        });
+        let client = http::Client::new();
+        let url = format!("http://{addr}/x");
+        let (a, b) = solio::gather!(client.get(&url), client.get(&url)).await;
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!([(a.status, a.body), (b.status, b.body)], [(200, "a".into()), (200, "b".into())]);
+        let c = timeout(Duration::from_secs(5), http::get(&url)).await.expect("no hang").unwrap();
+        assert_eq!((c.status, c.body), (200, "c".into()));
+        server.abort();
+    });
+}
+
+#[test]
+fn a_server_that_says_close_but_stays_open_fails_the_requests_behind_at_once() {
+    paused().block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = solio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut got = Vec::new();
+            assert!(read_heads(&mut stream, &mut got, 3).await);
+            let close = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\na";
+            stream.write_all(close.as_bytes()).await.unwrap();
+            // It does not close: the client must, right after the answer that said so.
+            let mut rest = Vec::new();
+            assert!(!read_heads(&mut stream, &mut rest, 1).await);
+            Instant::now()
+        });
+        let client = http::Client::new();
+        let url = format!("http://{addr}/x");
+        let start = Instant::now();
+        let (a, b, c) = timeout(
+            Duration::from_secs(5),
+            solio::gather!(client.get(&url), client.get(&url), client.get(&url)),
+        )
+        .await
+        .expect("no hang");
+        assert_eq!(start.elapsed(), Duration::ZERO, "failed at once");
+        assert_eq!(a.unwrap().body, "a");
+        assert_eq!(b.unwrap_err().kind(), ErrorKind::ConnectionAborted);
+        assert_eq!(c.unwrap_err().kind(), ErrorKind::ConnectionAborted);
+        let closed_at = timeout(Duration::from_secs(5), server).await.expect("the client closed").unwrap();
+        assert_eq!(closed_at, start);
+    });
+}
+
+#[test]
+fn dropping_the_client_closes_a_replaced_connection_too() {
+    paused().block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = solio::spawn(async move {
+            // The first connection says it closes, and stays open.
+            let (mut first, _) = listener.accept().await.unwrap();
+            let mut got = Vec::new();
+            assert!(read_heads(&mut first, &mut got, 1).await);
+            let close = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\na";
+            first.write_all(close.as_bytes()).await.unwrap();
+            // The second one replaces it.
+            let (mut second, _) = listener.accept().await.unwrap();
+            let mut got = Vec::new();
+            assert!(read_heads(&mut second, &mut got, 1).await);
+            second.write_all(ok("b").as_bytes()).await.unwrap();
+            let mut rest = Vec::new();
+            assert!(!read_heads(&mut first, &mut rest, 1).await, "the first connection is closed");
+            assert!(!read_heads(&mut second, &mut rest, 1).await, "the second connection is closed");
+        });
+        let client = http::Client::new();
+        let url = format!("http://{addr}/x");
+        let get = || async { timeout(Duration::from_secs(5), client.get(&url)).await.expect("no hang") };
+        assert_eq!(get().await.unwrap().body, "a");
+        assert_eq!(get().await.unwrap().body, "b");
+        drop(client);
+        timeout(Duration::from_millis(1), server).await.expect("both closed").unwrap();
+    });
+}
+
 // ---- the server against raw requests -------------------------------------------------------------
 
 /// Sends `raw` on a new connection and reads until the server closes: every response, as text.
@@ -354,6 +485,76 @@ fn the_server_answers_405_and_400() {
         assert!(responses[0].starts_with("HTTP/1.1 400 Bad Request\r\n"));
         assert!(responses[0].contains("\r\nConnection: close\r\n"));
         assert!(responses[0].ends_with("\r\n\r\nbad request\n"));
+
+        // A GET of a path that is not UTF-8 is a bad request, not a method it does not allow.
+        let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+        stream.write_all(b"GET /\xff HTTP/1.1\r\n\r\n").await.unwrap();
+        let mut all = Vec::new();
+        timeout(Duration::from_secs(5), stream.read_to_end(&mut all)).await.expect("closes").unwrap();
+        let text = String::from_utf8(all).unwrap();
+        assert!(text.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{text}");
+        assert!(text.contains("\r\nConnection: close\r\n"));
+        assert!(text.ends_with("\r\n\r\nbad request\n"));
+    });
+}
+
+#[test]
+fn the_server_sends_no_1xx_as_a_final_answer_and_no_length_without_a_body() {
+    paused().block_on(async {
+        let server = http::Server::start().await.unwrap();
+        let responses = exchange(
+            server.addr(),
+            "GET /status/100 HTTP/1.1\r\n\r\n\
+             GET /status/103 HTTP/1.1\r\n\r\n\
+             GET /status/204 HTTP/1.1\r\n\r\n\
+             GET /status/304 HTTP/1.1\r\nConnection: close\r\n\r\n",
+        )
+        .await;
+        let bad =
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nbad status\n";
+        assert_eq!(
+            responses,
+            [
+                bad,
+                bad,
+                "HTTP/1.1 204 \r\nContent-Type: text/plain\r\n\r\n",
+                "HTTP/1.1 304 \r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n",
+            ]
+        );
+    });
+}
+
+#[test]
+fn the_server_stops_reading_while_its_answers_queue_is_full() {
+    paused().block_on(async {
+        let server = http::Server::start().await.unwrap();
+        let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+        let (mut rd, mut wr) = stream.split();
+        let n = 5_000;
+        let start = Instant::now();
+        // Many requests, none of whose answers is read for a while: the server reads them only as
+        // fast as it can queue answers.
+        let requests = "GET /delay/50ms HTTP/1.1\r\n\r\n".repeat(n);
+        let write = async { wr.write_all(requests.as_bytes()).await.unwrap() };
+        let read = async {
+            sleep(Duration::from_millis(10)).await;
+            assert_eq!(server.most_answers_queued(), http::MAX_QUEUED, "reading stopped at the limit");
+            assert_eq!(server.requests_served(), 0);
+            let mut got = Vec::new();
+            let mut buf = vec![0; 64 * 1024];
+            while heads(&got) < n {
+                let k = rd.read(&mut buf).await.unwrap();
+                assert!(k > 0);
+                got.extend_from_slice(&buf[..k]);
+            }
+        };
+        solio::gather!(write, read).await;
+        assert_eq!(server.requests_served(), n);
+        assert_eq!(server.most_answers_queued(), http::MAX_QUEUED);
+        // The answers come in rounds of `MAX_QUEUED`: a round's requests are read once the previous
+        // round's answers are written, and take 50 ms.
+        let rounds = n.div_ceil(http::MAX_QUEUED) as u32;
+        assert_eq!(start.elapsed(), Duration::from_millis(50) * rounds);
     });
 }
 
@@ -406,12 +607,30 @@ fn parse_response_waits_for_whole_messages_at_every_split() {
             (200, "a somewhat longer body, to cross more than one word of eight bytes".to_string()),
         ]
     );
-    // Any prefix shorter than the first message is incomplete, never a wrong message.
-    let first = ok("first").len();
-    for cut in 0..first {
-        assert!(http::parse_response(&stream[..cut], false).unwrap().is_none(), "cut at {cut}");
+    // Cut anywhere (two reads): the first part gives exactly the messages that end in it, and the rest
+    // of them come once the second part is appended to what was left over.
+    let mut ends = Vec::new();
+    let mut end = 0;
+    while let Some(parsed) = http::parse_response(&stream[end..], false).unwrap() {
+        end += parsed.len;
+        ends.push(end);
     }
-    assert_eq!(http::parse_response(&stream[..first], false).unwrap().unwrap().len, first);
+    let parse_all = |buf: &mut Vec<u8>, got: &mut Vec<(u16, String)>| {
+        while let Some(parsed) = http::parse_response(buf, false).unwrap() {
+            got.push((parsed.message.status, parsed.message.body));
+            buf.drain(..parsed.len);
+        }
+    };
+    for cut in 0..=stream.len() {
+        let mut buf = stream[..cut].to_vec();
+        let mut got = Vec::new();
+        parse_all(&mut buf, &mut got);
+        assert_eq!(got.len(), ends.iter().filter(|&&end| end <= cut).count(), "cut at {cut}");
+        buf.extend_from_slice(&stream[cut..]);
+        parse_all(&mut buf, &mut got);
+        assert!(buf.is_empty(), "cut at {cut}");
+        assert_eq!(got, all, "cut at {cut}");
+    }
 }
 
 #[test]
@@ -431,8 +650,12 @@ fn parse_response_edge_cases() {
         b"SMTP 220 hello\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nno colon\r\n\r\n",
+        // A length whose sum with the head's overflows, and one just over the limit.
+        b"HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\r\n",
+        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", http::MAX_BODY + 1).as_bytes(),
     ] {
-        assert!(http::parse_response(bad, false).is_err(), "{}", String::from_utf8_lossy(bad));
+        let error = http::parse_response(bad, false).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidData, "{}", String::from_utf8_lossy(bad));
     }
     // Header lines of every length, so every position of a line end within a word of eight is hit.
     let mut raw = String::from("HTTP/1.1 200 OK\r\n");
@@ -456,6 +679,15 @@ fn parse_request_one_pipelined_request_at_a_time() {
     let want = [("/a", false), ("/b", true), ("/c", true), ("/d", false)];
     assert_eq!(got, want.map(|(p, c)| (p.to_string(), c)));
     assert_eq!(rest, b"GET /e HTTP/1.1\r\n", "incomplete: left for the next read");
+
+    // Another method gets 405 and the connection goes on; a path that is not UTF-8 is a bad request,
+    // whatever the method, and closes it.
+    let parsed = http::parse_request(b"POST /x HTTP/1.1\r\n\r\n").unwrap();
+    assert_eq!((parsed.message.unwrap_err().0, parsed.close), (405, false));
+    for raw in [&b"GET /\xff HTTP/1.1\r\n\r\n"[..], b"POST /\xff HTTP/1.1\r\n\r\n"] {
+        let parsed = http::parse_request(raw).unwrap();
+        assert_eq!((parsed.message.unwrap_err().0, parsed.close), (400, true));
+    }
 }
 
 #[test]

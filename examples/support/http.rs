@@ -10,29 +10,35 @@
 //! - any page given to [`Server::start_with_pages`], as `text/html`, after that call's page delay;
 //! - anything else: 404; a method other than GET: 405; a request it cannot parse: 400 (and it closes).
 //!
-//! Connections are kept alive (HTTP/1.1's default) until the client closes or sends
-//! `Connection: close`. Requests may be pipelined: each runs in its own task as soon as it is read, so
-//! request 2's delay runs while request 1's does, and the answers go back in request order, every
-//! answer that is ready written in one `write`. Every answer has a `Content-Length`.
+//! Connections are kept alive (HTTP/1.1's default) until the client closes its side, or a request ends
+//! the connection: one with `Connection: close`, an HTTP/1.0 one without `Connection: keep-alive`, or
+//! one it cannot parse (answered 400). Requests may be pipelined: each runs in its own task as soon as it
+//! is read, so request 2's delay runs while request 1's does, and the answers go back in request order,
+//! every answer that is ready written in one `write`. While 1,024 answers wait to be written the server
+//! reads no more requests, so a client that never reads cannot make it buffer without bound. Every
+//! answer has a `Content-Length`, except 204 and 304, which have no body.
 //!
 //! Two clients:
 //! - [`get`]: one request on a connection of its own (`Connection: close`), like `urllib`;
 //! - [`Client`]: one connection per host, kept open across calls; the requests of all callers are
-//!   pipelined on it (aiohttp's `ClientSession`, httpx's `AsyncClient`).
+//!   pipelined on it. Like aiohttp's `ClientSession` or httpx's `AsyncClient` it keeps connections
+//!   open across calls; unlike their pools (several connections per host, one request at a time on
+//!   each) it pipelines every request on one connection.
 //!
-//! The protocol itself (parsing and formatting) is a set of pure functions in `http_protocol.rs`, which
-//! `benches/sequential_vs_concurrent.rs` shares with its tokio port of the I/O parts.
+//! The protocol itself (parsing, formatting, routing, and the state of each end of a connection) is in
+//! `http_protocol.rs`, which `benches/sequential_vs_concurrent.rs` shares with its tokio port of the I/O
+//! parts.
 #![allow(dead_code)] // each example uses its own part
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::{Future, poll_fn};
 use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_lite::future::{or, try_zip};
@@ -67,6 +73,8 @@ struct Stats {
     accepted: Cell<usize>,
     /// Connections accepted and not yet closed.
     open: Cell<usize>,
+    /// The most answers one connection has held queued at once.
+    most_queued: Cell<usize>,
 }
 
 impl Drop for Server {
@@ -140,44 +148,33 @@ impl Server {
     pub(crate) fn connections_open(&self) -> usize {
         self.stats.open.get()
     }
+
+    /// The most answers one of its connections has held queued (running, or waiting to be written) at
+    /// once: never more than [`MAX_QUEUED`].
+    pub(crate) fn most_answers_queued(&self) -> usize {
+        self.stats.most_queued.get()
+    }
 }
 
-/// The static pages and how long each takes to serve.
-struct Pages {
-    /// Path → HTML.
-    pages: HashMap<String, String>,
-    /// How long each page takes.
-    delay: Duration,
-}
+/// The task answering a request, as the connection state of `http_protocol.rs` sees it.
+impl AnswerTask for JoinHandle<Answer> {
+    fn poll_answer(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Answer>> {
+        Pin::new(self).poll(cx).map_err(io::Error::other)
+    }
 
-/// The answers of one connection, oldest first. Each request runs in a task of its own, so a slow one
-/// does not hold back the ones behind it; the answers still go out in request order, as HTTP/1.1 wants.
-struct Answers {
-    /// One task per request read and not yet answered, with whether the connection closes after it.
-    queue: VecDeque<(JoinHandle<Answer>, bool)>,
-    /// The reader has stopped: no more answers will be queued.
-    done: bool,
-    /// The writer, waiting for an answer to be queued.
-    writer: Option<Waker>,
-}
-
-impl Drop for Answers {
-    /// The connection is gone: nobody will read these answers.
-    fn drop(&mut self) {
-        for (task, _) in &self.queue {
-            task.abort();
-        }
+    fn abort(&self) {
+        JoinHandle::abort(self);
     }
 }
 
 /// Serves one connection: reads requests and writes answers at the same time, until the client closes
-/// its side or asks to close (then lingers until it does, so that the close cannot reset the connection
-/// under answers the client has yet to read).
-async fn serve(mut stream: TcpStream, pages: &Rc<Pages>, stats: &Stats) -> io::Result<()> {
+/// its side or a request ends the connection (then lingers until the client closes, so that the close
+/// cannot reset the connection under answers the client has yet to read).
+async fn serve(mut stream: TcpStream, pages: &Pages, stats: &Stats) -> io::Result<()> {
     stream.set_nodelay(true)?;
-    let answers = RefCell::new(Answers { queue: VecDeque::new(), done: false, writer: None });
+    let answers = RefCell::new(Answers::new());
     let (mut rd, mut wr) = stream.split();
-    try_zip(read_requests(&mut rd, &answers, pages), write_answers(&mut wr, &answers, stats)).await?;
+    try_zip(read_requests(&mut rd, &answers, pages, stats), write_answers(&mut wr, &answers, stats)).await?;
     stream.shutdown(Shutdown::Write)?;
     let _ = solio::time::timeout(LINGER, async {
         let mut discard = [0; 1024];
@@ -188,14 +185,17 @@ async fn serve(mut stream: TcpStream, pages: &Rc<Pages>, stats: &Stats) -> io::R
     Ok(())
 }
 
-/// Reads requests and starts a task for each, until the client closes its side or asks to close.
+/// Reads requests and starts a task for each, until the client closes its side or a request ends the
+/// connection. Stops reading while [`MAX_QUEUED`] answers are queued.
 async fn read_requests(
     rd: &mut ReadHalf<'_, TcpStream>,
-    answers: &RefCell<Answers>,
-    pages: &Rc<Pages>,
+    answers: &RefCell<Answers<JoinHandle<Answer>>>,
+    pages: &Pages,
+    stats: &Stats,
 ) -> io::Result<()> {
     let mut inbox = Inbox::new();
     loop {
+        poll_fn(|cx| answers.borrow_mut().poll_room(cx)).await;
         let Some(request) = parse_request(inbox.unparsed()) else {
             let n = rd.read(inbox.room()).await?;
             if n == 0 {
@@ -205,38 +205,40 @@ async fn read_requests(
             continue;
         };
         let (len, close) = (request.len, request.close);
-        let task = match request.message {
-            Ok(path) => solio::spawn(route(path.to_owned(), pages.clone())),
-            Err(answer) => solio::spawn(std::future::ready(answer)),
+        let (delay, answer) = match request.message {
+            Ok(path) => route(path, pages),
+            Err(answer) => (Duration::ZERO, answer),
         };
         inbox.consume(len);
         let mut answers = answers.borrow_mut();
-        answers.queue.push_back((task, close));
-        if let Some(writer) = answers.writer.take() {
-            writer.wake();
-        }
+        answers.push(solio::spawn(answer_after(delay, answer)), close);
+        stats.most_queued.set(stats.most_queued.get().max(answers.len()));
         if close {
             break;
         }
     }
-    let mut answers = answers.borrow_mut();
-    answers.done = true;
-    if let Some(writer) = answers.writer.take() {
-        writer.wake();
-    }
+    answers.borrow_mut().finish();
     Ok(())
+}
+
+/// `answer`, after `delay`: the task of one request.
+async fn answer_after(delay: Duration, answer: Answer) -> Answer {
+    if !delay.is_zero() {
+        solio::time::sleep(delay).await;
+    }
+    answer
 }
 
 /// Writes the answers in request order: waits for the oldest, then writes it together with every answer
 /// already finished behind it, in one `write_all`. Returns after the last one.
 async fn write_answers(
     wr: &mut WriteHalf<'_, TcpStream>,
-    answers: &RefCell<Answers>,
+    answers: &RefCell<Answers<JoinHandle<Answer>>>,
     stats: &Stats,
 ) -> io::Result<()> {
     let mut out = Vec::new();
     loop {
-        let (count, last) = poll_fn(|cx| poll_answers(cx, &mut answers.borrow_mut(), &mut out)).await?;
+        let (count, last) = poll_fn(|cx| answers.borrow_mut().poll_answers(cx, &mut out)).await?;
         wr.write_all(&out).await?;
         out.clear();
         stats.requests.set(stats.requests.get() + count);
@@ -246,117 +248,51 @@ async fn write_answers(
     }
 }
 
-/// Appends the oldest answer and every finished one right behind it to `out`: how many, and whether
-/// they are the connection's last. Waits while the oldest is not finished (or none is queued).
-fn poll_answers(
-    cx: &mut Context<'_>,
-    answers: &mut Answers,
-    out: &mut Vec<u8>,
-) -> Poll<io::Result<(usize, bool)>> {
-    let mut count = 0;
-    while let Some((task, close)) = answers.queue.front_mut() {
-        let answer = match Pin::new(task).poll(cx) {
-            Poll::Ready(Ok(answer)) => answer,
-            // The route panicked: nothing sensible can follow on this connection.
-            Poll::Ready(Err(e)) => return Poll::Ready(Err(io::Error::other(e))),
-            Poll::Pending => break,
-        };
-        let close = *close;
-        answers.queue.pop_front();
-        write_response(out, &answer, close);
-        count += 1;
-        if close {
-            return Poll::Ready(Ok((count, true)));
-        }
-    }
-    if count > 0 {
-        Poll::Ready(Ok((count, false)))
-    } else if answers.queue.is_empty() && answers.done {
-        Poll::Ready(Ok((0, true)))
-    } else {
-        if answers.queue.is_empty() {
-            answers.writer = Some(cx.waker().clone());
-        }
-        // Otherwise the oldest task holds our waker.
-        Poll::Pending
-    }
-}
-
-/// Answers one request: a page or `/delay` after its delay, `/status` at once, else 404.
-async fn route(path: String, pages: Rc<Pages>) -> Answer {
-    if let Some(page) = pages.pages.get(&path) {
-        solio::time::sleep(pages.delay).await;
-        return (200, "text/html", page.clone());
-    }
-    if let Some(n) = path.strip_prefix("/delay/") {
-        return match parse_delay(n) {
-            Some(delay) => {
-                solio::time::sleep(delay).await;
-                delay_answer(&path, n)
-            }
-            None => (400, TEXT, "bad delay\n".into()),
-        };
-    }
-    if let Some(code) = path.strip_prefix("/status/") {
-        return match code.parse::<u16>() {
-            // No body may follow these on a kept-alive connection: the client would take it for the
-            // next response.
-            Ok(code @ (100..=199 | 204 | 304)) => (code, TEXT, String::new()),
-            Ok(code @ 100..=599) => (code, JSON, format!("{{\"status\": {code}}}\n")),
-            _ => (400, TEXT, "bad status\n".into()),
-        };
-    }
-    (404, TEXT, "not found\n".into())
-}
-
 // ---- the pipelining client --------------------------------------------------------------------
 
 /// An HTTP/1.1 client that keeps one connection per host open across calls and pipelines the
-/// requests of all its callers on it (aiohttp's `ClientSession`, httpx's `AsyncClient`).
+/// requests of all its callers on it. Unlike aiohttp's `ClientSession` or httpx's `AsyncClient`, which
+/// pool several connections per host and send one request at a time on each, it pipelines.
 ///
 /// A request queues its bytes and waits; the connection's driver task writes everything queued in one
 /// `write` per turn (so a `gather` of 1,000 requests goes out in a few system calls), reads the
-/// responses and hands each to the oldest waiting request: HTTP/1.1 answers pipelined requests in
-/// order. One connection is enough on one thread: a second would only add system calls.
+/// responses (skipping interim 1xx ones) and hands each to the oldest waiting request: HTTP/1.1 answers
+/// pipelined requests in order. One connection costs the fewest system calls on one thread, but it
+/// has head-of-line blocking: a slow answer holds back every answer behind it, however quick (a pool
+/// of connections would let those through on another one). The examples' server answers in request
+/// order anyway, so here that costs nothing.
 ///
-/// When the connection fails or the server closes it, every request in flight on it fails with an
-/// `io::Error`, and the next [`get`](Client::get) opens a new one. Dropping the client closes its
-/// connections.
+/// When the connection fails, or the server closes it (`Connection: close` on a response), every
+/// request still waiting on it fails at once with an `io::Error`, and the next [`get`](Client::get)
+/// opens a new connection. Dropping the client closes its connections.
 pub(crate) struct Client {
     /// Host (`127.0.0.1:8080`) and its connection. A client talks to a handful of hosts: a list
     /// searched in order costs less than hashing the host on every request.
     connections: RefCell<Vec<(String, Connection)>>,
 }
 
-/// One open (or opening) connection of a [`Client`].
+/// A request's one-shot channel, as the connection state of `http_protocol.rs` sees it.
+impl Waiter for oneshot::Sender<io::Result<Response>> {
+    fn answer(self, response: io::Result<Response>) {
+        // An error means the request gave up waiting: its response is dropped.
+        let _ = self.send(response);
+    }
+}
+
+/// One open (or opening) connection of a [`Client`]; dropping it stops its driver, which closes it.
 struct Connection {
     /// Shared with the driver.
-    pipeline: Rc<RefCell<Pipeline>>,
+    pipeline: Rc<RefCell<Pipeline<oneshot::Sender<io::Result<Response>>>>>,
     /// The task that owns the socket.
     driver: JoinHandle<()>,
 }
 
-impl Drop for Client {
-    /// Cancelling the drivers drops their sockets, which closes the connections.
+impl Drop for Connection {
+    /// Cancelling the driver drops its socket, which closes the connection; whoever still waits on it
+    /// gets an error (see [`FailOnDrop`]).
     fn drop(&mut self) {
-        for (_, connection) in self.connections.get_mut() {
-            connection.driver.abort();
-        }
+        self.driver.abort();
     }
-}
-
-/// The requests of one connection: those still to be written, and who waits for which response.
-struct Pipeline {
-    /// Requests queued and not yet written, end to end.
-    out: Vec<u8>,
-    /// One sender per request queued or written, oldest first: responses come back in that order. A
-    /// request that gave up waiting (dropped by a timeout) leaves its sender here, so its response is
-    /// still read off the stream, and then dropped.
-    waiting: VecDeque<oneshot::Sender<io::Result<Response>>>,
-    /// The driver, waiting for requests to write.
-    writer: Option<Waker>,
-    /// The connection failed or is closing: new requests go to a new connection.
-    closed: bool,
 }
 
 impl Client {
@@ -376,14 +312,13 @@ impl Client {
         response.await.unwrap_or_else(|_| Err(io::Error::other("the connection's driver was cancelled")))
     }
 
-    /// Queues `GET path` on the connection to `host` (opening one if there is none, or if it failed)
+    /// Queues `GET path` on the connection to `host` (opening one if there is none, or if it has ended)
     /// and wakes its driver. Returns where the response will come.
     fn send(&self, host: &str, path: &str) -> oneshot::Receiver<io::Result<Response>> {
         let mut connections = self.connections.borrow_mut();
         let index = match connections.iter().position(|(h, _)| h == host) {
-            Some(i) if !connections[i].1.pipeline.borrow().closed => i,
-            // Replacing a failed or closing connection detaches its driver, which ends at the
-            // connection's end of stream, failing whatever was still sent on it.
+            Some(i) if !connections[i].1.pipeline.borrow().is_closed() => i,
+            // The old connection has ended; dropping it stops its driver if it has not stopped yet.
             Some(i) => {
                 connections[i].1 = Connection::open(host);
                 i
@@ -393,13 +328,8 @@ impl Client {
                 connections.len() - 1
             }
         };
-        let mut pipeline = connections[index].1.pipeline.borrow_mut();
-        push_request(&mut pipeline.out, host, path, false);
         let (tx, rx) = oneshot::channel();
-        pipeline.waiting.push_back(tx);
-        if let Some(writer) = pipeline.writer.take() {
-            writer.wake();
-        }
+        connections[index].1.pipeline.borrow_mut().push(host, path, tx);
         rx
     }
 }
@@ -407,20 +337,17 @@ impl Client {
 impl Connection {
     /// Starts a driver that connects to `host`; requests can be queued at once.
     fn open(host: &str) -> Connection {
-        let pipeline = Rc::new(RefCell::new(Pipeline {
-            out: Vec::new(),
-            waiting: VecDeque::new(),
-            writer: None,
-            closed: false,
-        }));
+        let pipeline = Rc::new(RefCell::new(Pipeline::new()));
         let driver = solio::spawn(drive(host.to_owned(), pipeline.clone()));
         Connection { pipeline, driver }
     }
 }
 
-/// Runs one connection: connects, then writes queued requests and reads responses until either fails,
-/// then fails every request still waiting with a copy of that error.
-async fn drive(host: String, pipeline: Rc<RefCell<Pipeline>>) {
+/// Runs one connection: connects, then writes queued requests and reads responses until either fails or
+/// the server closes, then fails every request still waiting with a copy of that error (also if the
+/// driver is cancelled or panics: the guard does it).
+async fn drive(host: String, pipeline: Rc<RefCell<Pipeline<oneshot::Sender<io::Result<Response>>>>>) {
+    let mut guard = FailOnDrop { pipeline: &pipeline, error: None };
     let Err(error) = async {
         let mut stream = TcpStream::connect(&host).await?;
         stream.set_nodelay(true)?;
@@ -429,65 +356,32 @@ async fn drive(host: String, pipeline: Rc<RefCell<Pipeline>>) {
         or(send_requests(&mut wr, &pipeline), receive_responses(&mut rd, &pipeline)).await
     }
     .await;
-    let waiting = {
-        let mut pipeline = pipeline.borrow_mut();
-        pipeline.closed = true;
-        pipeline.out = Vec::new();
-        std::mem::take(&mut pipeline.waiting)
-    };
-    for tx in waiting {
-        let _ = tx.send(Err(io::Error::new(error.kind(), error.to_string())));
-    }
+    guard.error = Some(error);
 }
 
 /// Writes the requests queued since the last write, all in one `write_all`, whenever there are some.
-async fn send_requests(
+async fn send_requests<W: Waiter>(
     wr: &mut WriteHalf<'_, TcpStream>,
-    pipeline: &RefCell<Pipeline>,
+    pipeline: &RefCell<Pipeline<W>>,
 ) -> io::Result<Infallible> {
     let mut batch = Vec::new();
     loop {
-        poll_fn(|cx| take_queued(cx, &mut pipeline.borrow_mut(), &mut batch)).await;
+        poll_fn(|cx| pipeline.borrow_mut().poll_queued(cx, &mut batch)).await;
         wr.write_all(&batch).await?;
         batch.clear();
     }
 }
 
-/// Swaps the queued requests into `batch` (empty), or waits for some.
-fn take_queued(cx: &mut Context<'_>, pipeline: &mut Pipeline, batch: &mut Vec<u8>) -> Poll<()> {
-    if pipeline.out.is_empty() {
-        if !pipeline.writer.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-            pipeline.writer = Some(cx.waker().clone());
-        }
-        return Poll::Pending;
-    }
-    std::mem::swap(batch, &mut pipeline.out);
-    Poll::Ready(())
-}
-
-/// Reads responses and hands each to the oldest waiting request.
-async fn receive_responses(
+/// Reads responses and hands each to the oldest waiting request, until the connection ends.
+async fn receive_responses<W: Waiter>(
     rd: &mut ReadHalf<'_, TcpStream>,
-    pipeline: &RefCell<Pipeline>,
+    pipeline: &RefCell<Pipeline<W>>,
 ) -> io::Result<Infallible> {
     let mut inbox = Inbox::new();
     loop {
         let n = rd.read(inbox.room()).await?;
         inbox.filled(n);
-        while let Some(response) = parse_response(inbox.unparsed(), n == 0)? {
-            inbox.consume(response.len);
-            let tx = {
-                let mut pipeline = pipeline.borrow_mut();
-                // The server closes after this one: what was sent behind it will fail.
-                pipeline.closed |= response.close;
-                pipeline.waiting.pop_front().ok_or_else(|| invalid("a response nobody asked for"))?
-            };
-            // An error means the request gave up waiting: its response is dropped.
-            let _ = tx.send(Ok(response.message));
-        }
-        if n == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the server closed the connection"));
-        }
+        pipeline.borrow_mut().hand_over(&mut inbox, n == 0)?;
     }
 }
 
@@ -506,8 +400,11 @@ pub(crate) async fn get(url: &str) -> io::Result<Response> {
     loop {
         let n = stream.read(inbox.room()).await?;
         inbox.filled(n);
-        if let Some(response) = parse_response(inbox.unparsed(), n == 0)? {
-            return Ok(response.message);
+        while let Some(response) = parse_response(inbox.unparsed(), n == 0)? {
+            inbox.consume(response.len);
+            if !response.message.is_interim() {
+                return Ok(response.message);
+            }
         }
         if n == 0 {
             return Err(io::Error::new(
