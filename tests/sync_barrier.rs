@@ -4,7 +4,7 @@
 mod sync_support;
 
 use solio::sync::{Barrier, BarrierWaitResult};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::rc::Rc;
@@ -112,7 +112,7 @@ fn a_released_waiter_cancelled_before_it_runs_does_not_disturb_the_next_round() 
 }
 
 thread_local! {
-    static INLINE_BARRIER: Cell<Option<&'static Barrier>> = const { Cell::new(None) };
+    static INLINE_BARRIER: RefCell<Option<Rc<Barrier>>> = const { RefCell::new(None) };
     static LATE_ARRIVAL: RefCell<Option<Pin<Box<dyn Future<Output = BarrierWaitResult>>>>> =
         const { RefCell::new(None) };
 }
@@ -123,9 +123,9 @@ struct ArrivesWhenWoken;
 
 impl Wake for ArrivesWhenWoken {
     fn wake(self: Arc<Self>) {
-        let barrier = INLINE_BARRIER.get().unwrap();
+        let barrier = INLINE_BARRIER.with_borrow(|b| b.clone().unwrap());
         LATE_ARRIVAL.with_borrow_mut(|late| {
-            let late = late.get_or_insert_with(|| Box::pin(barrier.wait()));
+            let late = late.get_or_insert_with(|| Box::pin(async move { barrier.wait().await }));
             let _ = late.as_mut().poll(&mut Context::from_waker(Waker::noop()));
         });
     }
@@ -133,8 +133,8 @@ impl Wake for ArrivesWhenWoken {
 
 #[test]
 fn an_arrival_made_while_a_round_is_released_waits_for_the_next_round() {
-    let barrier: &'static Barrier = Box::leak(Box::new(Barrier::new(2)));
-    INLINE_BARRIER.set(Some(barrier));
+    let barrier = Rc::new(Barrier::new(2));
+    INLINE_BARRIER.set(Some(barrier.clone()));
     let arrives = Waker::from(Arc::new(ArrivesWhenWoken));
     let mut first = pin!(barrier.wait());
     assert!(first.as_mut().poll(&mut Context::from_waker(&arrives)).is_pending());
@@ -379,14 +379,14 @@ impl Wake for LooksAtTheBarrierWhenDropped {
 
 impl Drop for LooksAtTheBarrierWhenDropped {
     fn drop(&mut self) {
-        assert_eq!(INLINE_BARRIER.get().unwrap().n_waiting(), 0);
+        INLINE_BARRIER.with_borrow(|barrier| assert_eq!(barrier.as_ref().unwrap().n_waiting(), 0));
     }
 }
 
 #[test]
 fn a_cancelled_waiter_drops_its_waker_after_the_barrier_is_released() {
-    let barrier: &'static Barrier = Box::leak(Box::new(Barrier::new(2)));
-    INLINE_BARRIER.set(Some(barrier));
+    let barrier = Rc::new(Barrier::new(2));
+    INLINE_BARRIER.set(Some(barrier.clone()));
     let mut wait = Box::pin(barrier.wait());
     let waker = Waker::from(Arc::new(LooksAtTheBarrierWhenDropped));
     assert!(wait.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());

@@ -4,7 +4,7 @@
 mod sync_support;
 
 use solio::sync::Event;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::rc::Rc;
@@ -228,7 +228,7 @@ fn wait_with_a_timeout() {
 }
 
 thread_local! {
-    static INLINE_EVENT: Cell<Option<&'static Event>> = const { Cell::new(None) };
+    static INLINE_EVENT: RefCell<Option<Rc<Event>>> = const { RefCell::new(None) };
     static NEXT_WAIT: RefCell<Option<Pin<Box<dyn Future<Output = ()>>>>> = const { RefCell::new(None) };
 }
 
@@ -238,10 +238,10 @@ struct WaitsAgainWhenWoken;
 
 impl Wake for WaitsAgainWhenWoken {
     fn wake(self: Arc<Self>) {
-        let event = INLINE_EVENT.get().unwrap();
+        let event = INLINE_EVENT.with_borrow(|e| e.clone().unwrap());
         NEXT_WAIT.with_borrow_mut(|next| {
             event.clear();
-            let next = next.get_or_insert_with(|| Box::pin(event.wait()));
+            let next = next.get_or_insert_with(|| Box::pin(async move { event.wait().await }));
             let _ = next.as_mut().poll(&mut Context::from_waker(Waker::noop()));
         });
     }
@@ -249,8 +249,8 @@ impl Wake for WaitsAgainWhenWoken {
 
 #[test]
 fn a_wait_begun_while_set_releases_waiters_is_for_the_next_set() {
-    let event: &'static Event = Box::leak(Box::new(Event::new()));
-    INLINE_EVENT.set(Some(event));
+    let event = Rc::new(Event::new());
+    INLINE_EVENT.set(Some(event.clone()));
     let mut waiter = pin!(event.wait());
     let waits_again = Waker::from(Arc::new(WaitsAgainWhenWoken));
     assert!(waiter.as_mut().poll(&mut Context::from_waker(&waits_again)).is_pending());
