@@ -12,6 +12,7 @@
 #[path = "../examples/support/http.rs"]
 mod http;
 
+use std::future::Future;
 use std::io::ErrorKind;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -22,6 +23,16 @@ use solio::time::{Instant, sleep, timeout};
 /// A runtime on the paused clock.
 fn paused() -> solio::Runtime {
     solio::Runtime::builder().paused_clock(true).build().unwrap()
+}
+
+/// Starts a hand-written server on loopback, `script` serving on its listener: the tests' misbehaving
+/// servers. Returns its address and its task.
+async fn scripted_server<T: 'static, F: Future<Output = T> + 'static>(
+    script: impl FnOnce(TcpListener) -> F,
+) -> (SocketAddr, solio::JoinHandle<T>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    (addr, solio::spawn(script(listener)))
 }
 
 /// The number of request (or response) heads in `bytes`.
@@ -202,9 +213,7 @@ fn dropping_the_client_closes_its_connections() {
 #[test]
 fn a_server_closing_mid_pipeline_fails_every_request_in_flight_then_a_new_connection_works() {
     paused().block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = solio::spawn(async move {
+        let (addr, server) = scripted_server(|listener| async move {
             // First connection: five requests read, two answered, then closed.
             let (mut stream, _) = listener.accept().await.unwrap();
             let mut got = Vec::new();
@@ -217,7 +226,8 @@ fn a_server_closing_mid_pipeline_fails_every_request_in_flight_then_a_new_connec
             assert!(read_heads(&mut stream, &mut got, 1).await);
             stream.write_all(ok("again").as_bytes()).await.unwrap();
             sleep(Duration::from_secs(3600)).await; // keep it open
-        });
+        })
+        .await;
         let client = http::Client::new();
         let url = format!("http://{addr}/x");
         let results = timeout(Duration::from_secs(5), solio::gather((0..5).map(|_| client.get(&url))))
@@ -236,13 +246,12 @@ fn a_server_closing_mid_pipeline_fails_every_request_in_flight_then_a_new_connec
 fn a_server_resetting_or_refusing_fails_the_requests_with_an_error() {
     paused().block_on(async {
         // A server that accepts and drops every connection at once (a reset if the requests arrived).
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = solio::spawn(async move {
+        let (addr, server) = scripted_server(|listener| async move {
             loop {
                 drop(listener.accept().await);
             }
-        });
+        })
+        .await;
         let client = http::Client::new();
         let url = format!("http://{addr}/x");
         let results = timeout(Duration::from_secs(5), solio::gather((0..10).map(|_| client.get(&url))))
@@ -264,9 +273,7 @@ fn a_server_resetting_or_refusing_fails_the_requests_with_an_error() {
 #[test]
 fn a_response_split_across_reads_at_every_byte_reaches_the_right_callers() {
     paused().block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr: SocketAddr = listener.local_addr().unwrap();
-        let server = solio::spawn(async move {
+        let (addr, server) = scripted_server(|listener| async move {
             let (mut stream, _) = listener.accept().await.unwrap();
             let mut got = Vec::new();
             assert!(read_heads(&mut stream, &mut got, 3).await);
@@ -277,7 +284,8 @@ fn a_response_split_across_reads_at_every_byte_reaches_the_right_callers() {
                 sleep(Duration::from_millis(1)).await;
             }
             sleep(Duration::from_secs(3600)).await;
-        });
+        })
+        .await;
         let client = http::Client::new();
         let url = format!("http://{addr}/x");
         let results = solio::gather((0..3).map(|_| client.get(&url))).await;
@@ -290,9 +298,7 @@ fn a_response_split_across_reads_at_every_byte_reaches_the_right_callers() {
 #[test]
 fn a_content_length_too_large_fails_every_request_instead_of_hanging() {
     paused().block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = solio::spawn(async move {
+        let (addr, server) = scripted_server(|listener| async move {
             // The largest `usize` (whose sum with the head's length overflows), then one byte over the
             // limit: each on a connection of its own, with two requests waiting on it.
             for length in [u64::MAX, http::MAX_BODY as u64 + 1] {
@@ -305,7 +311,8 @@ fn a_content_length_too_large_fails_every_request_instead_of_hanging() {
                 let mut rest = Vec::new();
                 assert!(!read_heads(&mut stream, &mut rest, 1).await, "the client closes");
             }
-        });
+        })
+        .await;
         let client = http::Client::new();
         let url = format!("http://{addr}/x");
         for _ in 0..2 {
@@ -324,9 +331,7 @@ fn a_content_length_too_large_fails_every_request_instead_of_hanging() {
 #[test]
 fn interim_responses_are_skipped_not_handed_to_a_request() {
     paused().block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = solio::spawn(async move {
+        let (addr, server) = scripted_server(|listener| async move {
             let (mut stream, _) = listener.accept().await.unwrap();
             let mut got = Vec::new();
             assert!(read_heads(&mut stream, &mut got, 2).await);
@@ -339,7 +344,8 @@ fn interim_responses_are_skipped_not_handed_to_a_request() {
             assert!(read_heads(&mut stream, &mut got, 1).await);
             stream.write_all(format!("{hints}{}", ok("c")).as_bytes()).await.unwrap();
             sleep(Duration::from_secs(3600)).await;
-        });
+        })
+        .await;
         let client = http::Client::new();
         let url = format!("http://{addr}/x");
         let (a, b) = solio::gather!(client.get(&url), client.get(&url)).await;
@@ -354,9 +360,7 @@ fn interim_responses_are_skipped_not_handed_to_a_request() {
 #[test]
 fn a_server_that_says_close_but_stays_open_fails_the_requests_behind_at_once() {
     paused().block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = solio::spawn(async move {
+        let (addr, server) = scripted_server(|listener| async move {
             let (mut stream, _) = listener.accept().await.unwrap();
             let mut got = Vec::new();
             assert!(read_heads(&mut stream, &mut got, 3).await);
@@ -366,7 +370,8 @@ fn a_server_that_says_close_but_stays_open_fails_the_requests_behind_at_once() {
             let mut rest = Vec::new();
             assert!(!read_heads(&mut stream, &mut rest, 1).await);
             Instant::now()
-        });
+        })
+        .await;
         let client = http::Client::new();
         let url = format!("http://{addr}/x");
         let start = Instant::now();
@@ -388,9 +393,7 @@ fn a_server_that_says_close_but_stays_open_fails_the_requests_behind_at_once() {
 #[test]
 fn dropping_the_client_closes_a_replaced_connection_too() {
     paused().block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = solio::spawn(async move {
+        let (addr, server) = scripted_server(|listener| async move {
             // The first connection says it closes, and stays open.
             let (mut first, _) = listener.accept().await.unwrap();
             let mut got = Vec::new();
@@ -405,7 +408,8 @@ fn dropping_the_client_closes_a_replaced_connection_too() {
             let mut rest = Vec::new();
             assert!(!read_heads(&mut first, &mut rest, 1).await, "the first connection is closed");
             assert!(!read_heads(&mut second, &mut rest, 1).await, "the second connection is closed");
-        });
+        })
+        .await;
         let client = http::Client::new();
         let url = format!("http://{addr}/x");
         let get = || async { timeout(Duration::from_secs(5), client.get(&url)).await.expect("no hang") };
