@@ -502,56 +502,31 @@ fn on<P: Peer>(g: &mut BenchmarkGroup<'_, WallTime>, mut peer: P, workload: fn(&
     g.bench_function(P::NAME, |b| workload(b, &mut peer));
 }
 
+/// One group running `workload` on each of the given peers, in that order (each built just before it
+/// runs); without a list, on the four executors.
+macro_rules! group_of {
+    ($c:expr, $name:literal, $per_iter:expr, $workload:ident: $($peer:expr),+) => {{
+        let mut g = group($c, $name, $per_iter);
+        $(on(&mut g, $peer, $workload);)+
+        g.finish();
+    }};
+    ($c:expr, $name:literal, $per_iter:expr, $workload:ident) => {
+        group_of!($c, $name, $per_iter, $workload: Solio::new(), Tokio::new(), AsyncExecutor::new(), Futures::new())
+    };
+}
+
 fn benches(c: &mut Criterion) {
     let us = Duration::from_micros;
-
-    let mut g = group(c, "spawn_one", us(1));
-    on(&mut g, Solio::new(), spawn_one);
-    on(&mut g, Tokio::new(), spawn_one);
-    on(&mut g, AsyncExecutor::new(), spawn_one);
-    on(&mut g, Futures::new(), spawn_one);
-    g.finish();
-
-    let mut g = group(c, "spawn_many", us(2_000));
-    on(&mut g, Solio::new(), spawn_many);
-    on(&mut g, Tokio::new(), spawn_many);
-    on(&mut g, AsyncExecutor::new(), spawn_many);
-    on(&mut g, Futures::new(), spawn_many);
-    g.finish();
-
-    let mut g = group(c, "yield_many", us(5_000));
-    on(&mut g, Solio::new(), yield_many);
-    on(&mut g, Tokio::new(), yield_many);
-    on(&mut g, AsyncExecutor::new(), yield_many);
-    on(&mut g, Futures::new(), yield_many);
-    g.finish();
-
-    let mut g = group(c, "chained_spawn", us(100));
-    on(&mut g, Solio::new(), chained_spawn);
-    on(&mut g, Tokio::new(), chained_spawn);
-    on(&mut g, AsyncExecutor::new(), chained_spawn);
-    on(&mut g, Futures::new(), chained_spawn);
-    g.finish();
-
-    let mut g = group(c, "ping_pong", us(500));
-    on(&mut g, Solio::new(), ping_pong);
-    on(&mut g, Tokio::new(), ping_pong);
-    on(&mut g, AsyncExecutor::new(), ping_pong);
-    on(&mut g, Futures::new(), ping_pong);
-    g.finish();
-
+    group_of!(c, "spawn_one", us(1), spawn_one);
+    group_of!(c, "spawn_many", us(2_000), spawn_many);
+    group_of!(c, "yield_many", us(5_000), yield_many);
+    group_of!(c, "chained_spawn", us(100), chained_spawn);
+    group_of!(c, "ping_pong", us(500), ping_pong);
     // futures has no timers.
-    let mut g = group(c, "timers_register_drop", us(10_000));
-    on(&mut g, Solio::new(), timers_register_drop);
-    on(&mut g, Tokio::new(), timers_register_drop);
-    on(&mut g, AsyncExecutor::with_timers(), timers_register_drop);
-    g.finish();
-
-    let mut g = group(c, "timers_concurrent", us(11_000));
-    on(&mut g, Solio::new(), timers_concurrent);
-    on(&mut g, Tokio::new(), timers_concurrent);
-    on(&mut g, AsyncExecutor::with_timers(), timers_concurrent);
-    g.finish();
+    group_of!(c, "timers_register_drop", us(10_000), timers_register_drop:
+        Solio::new(), Tokio::new(), AsyncExecutor::with_timers());
+    group_of!(c, "timers_concurrent", us(11_000), timers_concurrent:
+        Solio::new(), Tokio::new(), AsyncExecutor::with_timers());
 }
 
 // What `criterion_group!`/`criterion_main!` expand to, without their undocumented `pub fn`.

@@ -126,160 +126,101 @@ fn semaphore_tasks(c: &mut Criterion) {
     g.finish();
 }
 
-fn queue_spsc(c: &mut Criterion) {
-    let mut g = c.benchmark_group("queue_spsc");
-    g.sample_size(20);
+/// `producers` tasks each put `0..items` into a solio `Queue` bounded at `QUEUE_CAPACITY`; the consumer
+/// gets every item and returns their sum.
+async fn solio_queue(producers: usize, items: usize) -> usize {
+    let queue = Rc::new(solio::sync::Queue::bounded(QUEUE_CAPACITY));
+    let producers: Vec<_> = (0..producers)
+        .map(|_| {
+            let queue = queue.clone();
+            solio::spawn(async move {
+                for i in 0..items {
+                    queue.put(i).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    let mut sum = 0;
+    for _ in 0..producers.len() * items {
+        sum += queue.get().await.unwrap();
+    }
+    for producer in producers {
+        producer.await.unwrap();
+    }
+    sum
+}
 
-    let rt = solio_rt();
+/// [`solio_queue`] with a tokio `mpsc` channel and `tokio::spawn`, inside a tokio runtime.
+async fn tokio_queue(producers: usize, items: usize) -> usize {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(QUEUE_CAPACITY);
+    let producers: Vec<_> = (0..producers)
+        .map(|_| {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                for i in 0..items {
+                    tx.send(i).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    let mut sum = 0;
+    for _ in 0..producers.len() * items {
+        sum += rx.recv().await.unwrap();
+    }
+    for producer in producers {
+        producer.await.unwrap();
+    }
+    sum
+}
+
+/// [`solio_queue`] with an async-channel bounded channel, inside a solio runtime.
+async fn async_channel_queue(producers: usize, items: usize) -> usize {
+    let (tx, rx) = async_channel::bounded(QUEUE_CAPACITY);
+    let producers: Vec<_> = (0..producers)
+        .map(|_| {
+            let tx = tx.clone();
+            solio::spawn(async move {
+                for i in 0..items {
+                    tx.send(i).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    let mut sum = 0;
+    for _ in 0..producers.len() * items {
+        sum += rx.recv().await.unwrap();
+    }
+    for producer in producers {
+        producer.await.unwrap();
+    }
+    sum
+}
+
+/// One queue group, `producers` × `items` items through each peer.
+fn queue_group(c: &mut Criterion, name: &str, producers: usize, items: usize, samples: usize) {
+    let mut g = c.benchmark_group(name);
+    g.sample_size(samples);
+    let solio = solio_rt();
     g.bench_function(BenchmarkId::from_parameter("solio"), |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                let queue = Rc::new(solio::sync::Queue::bounded(QUEUE_CAPACITY));
-                let producer = {
-                    let queue = queue.clone();
-                    solio::spawn(async move {
-                        for i in 0..SPSC_ITEMS {
-                            queue.put(i).await.unwrap();
-                        }
-                    })
-                };
-                let mut sum = 0;
-                for _ in 0..SPSC_ITEMS {
-                    sum += queue.get().await.unwrap();
-                }
-                producer.await.unwrap();
-                sum
-            })
-        });
+        b.iter(|| solio.block_on(solio_queue(producers, items)))
     });
-
-    let rt = tokio_rt();
+    let tokio = tokio_rt();
     g.bench_function(BenchmarkId::from_parameter("tokio"), |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                let (tx, mut rx) = tokio::sync::mpsc::channel(QUEUE_CAPACITY);
-                let producer = tokio::spawn(async move {
-                    for i in 0..SPSC_ITEMS {
-                        tx.send(i).await.unwrap();
-                    }
-                });
-                let mut sum = 0;
-                for _ in 0..SPSC_ITEMS {
-                    sum += rx.recv().await.unwrap();
-                }
-                producer.await.unwrap();
-                sum
-            })
-        });
+        b.iter(|| tokio.block_on(tokio_queue(producers, items)))
     });
-
-    let rt = solio_rt();
     g.bench_function(BenchmarkId::from_parameter("async-channel"), |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                let (tx, rx) = async_channel::bounded(QUEUE_CAPACITY);
-                let producer = solio::spawn(async move {
-                    for i in 0..SPSC_ITEMS {
-                        tx.send(i).await.unwrap();
-                    }
-                });
-                let mut sum = 0;
-                for _ in 0..SPSC_ITEMS {
-                    sum += rx.recv().await.unwrap();
-                }
-                producer.await.unwrap();
-                sum
-            })
-        });
+        b.iter(|| solio.block_on(async_channel_queue(producers, items)))
     });
     g.finish();
 }
 
+fn queue_spsc(c: &mut Criterion) {
+    queue_group(c, "queue_spsc", 1, SPSC_ITEMS, 20);
+}
+
 fn queue_mpsc(c: &mut Criterion) {
-    let mut g = c.benchmark_group("queue_mpsc");
-    const TOTAL: usize = MPSC_PRODUCERS * MPSC_ITEMS;
-
-    let rt = solio_rt();
-    g.bench_function(BenchmarkId::from_parameter("solio"), |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                let queue = Rc::new(solio::sync::Queue::bounded(QUEUE_CAPACITY));
-                let producers: Vec<_> = (0..MPSC_PRODUCERS)
-                    .map(|_| {
-                        let queue = queue.clone();
-                        solio::spawn(async move {
-                            for i in 0..MPSC_ITEMS {
-                                queue.put(i).await.unwrap();
-                            }
-                        })
-                    })
-                    .collect();
-                let mut sum = 0;
-                for _ in 0..TOTAL {
-                    sum += queue.get().await.unwrap();
-                }
-                for producer in producers {
-                    producer.await.unwrap();
-                }
-                sum
-            })
-        });
-    });
-
-    let rt = tokio_rt();
-    g.bench_function(BenchmarkId::from_parameter("tokio"), |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                let (tx, mut rx) = tokio::sync::mpsc::channel(QUEUE_CAPACITY);
-                let producers: Vec<_> = (0..MPSC_PRODUCERS)
-                    .map(|_| {
-                        let tx = tx.clone();
-                        tokio::spawn(async move {
-                            for i in 0..MPSC_ITEMS {
-                                tx.send(i).await.unwrap();
-                            }
-                        })
-                    })
-                    .collect();
-                let mut sum = 0;
-                for _ in 0..TOTAL {
-                    sum += rx.recv().await.unwrap();
-                }
-                for producer in producers {
-                    producer.await.unwrap();
-                }
-                sum
-            })
-        });
-    });
-
-    let rt = solio_rt();
-    g.bench_function(BenchmarkId::from_parameter("async-channel"), |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                let (tx, rx) = async_channel::bounded(QUEUE_CAPACITY);
-                let producers: Vec<_> = (0..MPSC_PRODUCERS)
-                    .map(|_| {
-                        let tx = tx.clone();
-                        solio::spawn(async move {
-                            for i in 0..MPSC_ITEMS {
-                                tx.send(i).await.unwrap();
-                            }
-                        })
-                    })
-                    .collect();
-                let mut sum = 0;
-                for _ in 0..TOTAL {
-                    sum += rx.recv().await.unwrap();
-                }
-                for producer in producers {
-                    producer.await.unwrap();
-                }
-                sum
-            })
-        });
-    });
-    g.finish();
+    // Criterion's default sample size.
+    queue_group(c, "queue_mpsc", MPSC_PRODUCERS, MPSC_ITEMS, 100);
 }
 
 criterion_group!(benches, semaphore_joined, semaphore_tasks, queue_spsc, queue_mpsc);
