@@ -14,6 +14,18 @@ use solio::sync::Event;
 use solio::time::{sleep, timeout};
 use sync_support::{Log, Manual, run_paused, yields};
 
+/// Spawns a task waiting in `queue.get()`.
+fn spawn_get<T: 'static>(queue: &Rc<Queue<T>>) -> solio::JoinHandle<Result<T, QueueShutDown>> {
+    let queue = queue.clone();
+    solio::spawn(async move { queue.get().await })
+}
+
+/// Spawns a task waiting in `queue.put(item)`.
+fn spawn_put<T: 'static>(queue: &Rc<Queue<T>>, item: T) -> solio::JoinHandle<Result<(), QueueShutDown<T>>> {
+    let queue = queue.clone();
+    solio::spawn(async move { queue.put(item).await })
+}
+
 fn drain<T>(mut try_get: impl FnMut() -> Result<T, TryGetError>) -> Vec<T> {
     std::iter::from_fn(|| try_get().ok()).collect()
 }
@@ -639,10 +651,7 @@ fn asyncio_blocking_put_wait() {
 fn asyncio_get_cancelled_race() {
     sync_support::run(async {
         let queue = Rc::new(Queue::new());
-        let getter = || {
-            let queue = queue.clone();
-            solio::spawn(async move { queue.get().await })
-        };
+        let getter = || spawn_get(&queue);
         let t1 = getter();
         let t2 = getter();
         yields(1).await;
@@ -660,13 +669,7 @@ fn asyncio_get_cancelled_race() {
 fn asyncio_get_with_waiting_putters() {
     sync_support::run(async {
         let queue = Rc::new(Queue::bounded(1));
-        let putters: Vec<_> = ['a', 'b']
-            .into_iter()
-            .map(|item| {
-                let queue = queue.clone();
-                solio::spawn(async move { queue.put(item).await })
-            })
-            .collect();
+        let putters: Vec<_> = ['a', 'b'].into_iter().map(|item| spawn_put(&queue, item)).collect();
         assert_eq!(queue.get().await, Ok('a'));
         assert_eq!(queue.get().await, Ok('b'));
         for putter in putters {
@@ -714,12 +717,7 @@ fn asyncio_why_are_putters_waiting() {
                 (0..n).map(|_| queue.try_get().unwrap()).collect::<Vec<_>>()
             })
         };
-        let putters: Vec<_> = (0..4)
-            .map(|i| {
-                let queue = queue.clone();
-                solio::spawn(async move { queue.put(i).await })
-            })
-            .collect();
+        let putters: Vec<_> = (0..4).map(|i| spawn_put(&queue, i)).collect();
         for putter in putters {
             putter.await.unwrap().unwrap();
         }
@@ -742,10 +740,7 @@ fn asyncio_cancelled_puts_not_being_held_in_putters() {
     sync_support::run(async {
         let queue = Rc::new(Queue::bounded(1));
         queue.try_put(1).unwrap();
-        let put_task = {
-            let queue = queue.clone();
-            solio::spawn(async move { queue.put(1).await })
-        };
+        let put_task = spawn_put(&queue, 1);
         yields(1).await;
         assert!(format!("{queue:?}").contains("putters: 1"));
         put_task.abort();
@@ -755,40 +750,16 @@ fn asyncio_cancelled_puts_not_being_held_in_putters() {
 }
 
 #[test]
-fn asyncio_cancelled_put_after_the_item_went_in() {
-    // test_cancelled_put_silence_value_error_exception: the put was served, then cancelled.
-    sync_support::run(async {
-        let queue = Rc::new(Queue::bounded(1));
-        queue.try_put(1).unwrap();
-        let put_task = {
-            let queue = queue.clone();
-            solio::spawn(async move { queue.put(2).await })
-        };
-        yields(1).await;
-        assert_eq!(queue.try_get(), Ok(1));
-        put_task.abort();
-        assert!(put_task.await.unwrap_err().is_cancelled());
-        assert_eq!(queue.try_get(), Ok(2));
-    });
-}
-
-#[test]
 fn asyncio_get_cancel_drop_one_pending_reader() {
     sync_support::run(async {
         let queue = Rc::new(Queue::new());
-        let reader = {
-            let queue = queue.clone();
-            solio::spawn(async move { queue.get().await })
-        };
+        let reader = spawn_get(&queue);
         yields(1).await;
         queue.try_put(1).unwrap();
         queue.try_put(2).unwrap();
         reader.abort();
         assert!(reader.await.unwrap_err().is_cancelled());
-        let reader = {
-            let queue = queue.clone();
-            solio::spawn(async move { queue.get().await })
-        };
+        let reader = spawn_get(&queue);
         assert_eq!(reader.await.unwrap(), Ok(1), "getting 2 would mean 1 was dropped");
     });
 }
@@ -797,12 +768,7 @@ fn asyncio_get_cancel_drop_one_pending_reader() {
 fn asyncio_get_cancel_drop_many_pending_readers() {
     sync_support::run(async {
         let queue = Rc::new(Queue::new());
-        let readers: Vec<_> = (0..3)
-            .map(|_| {
-                let queue = queue.clone();
-                solio::spawn(async move { queue.get().await })
-            })
-            .collect();
+        let readers: Vec<_> = (0..3).map(|_| spawn_get(&queue)).collect();
         yields(1).await;
         queue.try_put(1).unwrap();
         queue.try_put(2).unwrap();
@@ -822,13 +788,11 @@ fn asyncio_get_cancel_drop_many_pending_readers() {
 
 #[test]
 fn asyncio_put_cancel_drop() {
+    // Also test_cancelled_put_silence_value_error_exception: the put was served, then cancelled.
     sync_support::run(async {
         let queue = Rc::new(Queue::bounded(1));
         queue.try_put(1).unwrap();
-        let writer = {
-            let queue = queue.clone();
-            solio::spawn(async move { queue.put(2).await })
-        };
+        let writer = spawn_put(&queue, 2);
         yields(1).await;
         assert_eq!(queue.try_get(), Ok(1));
         writer.abort();
@@ -843,10 +807,7 @@ fn asyncio_put_cancel_drop() {
 fn asyncio_put_with_waiting_getters() {
     sync_support::run(async {
         let queue = Rc::new(Queue::new());
-        let getter = {
-            let queue = queue.clone();
-            solio::spawn(async move { queue.get().await })
-        };
+        let getter = spawn_get(&queue);
         yields(1).await;
         queue.put('a').await.unwrap();
         assert_eq!(getter.await.unwrap(), Ok('a'));
